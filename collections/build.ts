@@ -1,0 +1,114 @@
+// Builds one FlatGeobuf per collection from record streams (generator, harvest or files).
+// Everything is written into a staging directory first; files are renamed into place only
+// once every collection has been written, so a failed build leaves the previous data untouched.
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ColumnType, FlatGeobufWriter, type ColumnSpec } from '../server/providers/flatgeobuf/writer.js';
+import type { CollectionDefinition, PropertyDefinition } from '../server/types.js';
+
+export interface SourceRecord { properties: Record<string, unknown>; lon: number | null; lat: number | null }
+
+export interface BuildInput {
+  definition: CollectionDefinition;
+  records: Iterable<SourceRecord> | AsyncIterable<SourceRecord>;
+  /** Expected count, for progress display. */
+  estimate?: number;
+}
+
+export interface BuildProgress {
+  start(collection: string, total: number): void;
+  tick(count: number): void;
+  stop(): void;
+}
+
+const COLUMN_TYPES: Record<PropertyDefinition['type'], ColumnType> = {
+  string: ColumnType.String,
+  integer: ColumnType.Int,
+  number: ColumnType.Double,
+  boolean: ColumnType.Bool,
+  date: ColumnType.String, // Hub'Eau dates are kept as written (AAAA-MM-JJ), placeholders included
+  array: ColumnType.Json,
+};
+
+export function columnsOf(definition: CollectionDefinition): ColumnSpec[] {
+  return definition.properties.map((p) => ({ name: p.name, type: COLUMN_TYPES[p.type], title: p.title, description: p.description, nullable: p.nullable ?? true }));
+}
+
+function featureId(definition: CollectionDefinition, properties: Record<string, unknown>): string {
+  return definition.idProperties.map((p) => properties[p]).join('_');
+}
+
+/** Tracks min/max of the temporal properties to store the temporal extent with the data. */
+class TemporalExtent {
+  private min: string | null = null;
+  private max: string | null = null;
+  constructor(private definition: CollectionDefinition) {}
+  add(properties: Record<string, unknown>): void {
+    const temporal = this.definition.temporal;
+    if (!temporal) return;
+    const unknown = new Set(temporal.unknownValues ?? []);
+    for (const name of [temporal.start, temporal.end ?? temporal.start]) {
+      const value = properties[name];
+      if (value === null || value === undefined || unknown.has(String(value))) continue;
+      const text = temporal.kind === 'year' ? String(value) : String(value).slice(0, 10);
+      if (this.min === null || text < this.min) this.min = text;
+      if (this.max === null || text > this.max) this.max = text;
+    }
+  }
+  value(): [string | null, string | null] | undefined {
+    const temporal = this.definition.temporal;
+    if (!temporal) return undefined;
+    if (temporal.kind === 'year') {
+      return [this.min ? `${this.min}-01-01T00:00:00Z` : null, this.max ? `${this.max}-12-31T23:59:59Z` : null];
+    }
+    return [this.min ? `${this.min}T00:00:00Z` : null, this.max ? `${this.max}T23:59:59Z` : null];
+  }
+}
+
+export async function writeCollection(path: string, input: BuildInput, progress?: BuildProgress): Promise<number> {
+  const { definition } = input;
+  const writer = new FlatGeobufWriter(path, {
+    name: definition.id, title: definition.title, description: definition.description,
+    geometryType: definition.geometryType === 'Point' ? 'Point' : definition.geometryType,
+    columns: columnsOf(definition), ids: true,
+  });
+  const temporal = new TemporalExtent(definition);
+  progress?.start(definition.id, input.estimate ?? 0);
+  try {
+    let n = 0;
+    for await (const record of input.records) {
+      const geometry = record.lon === null || record.lat === null ? null : { type: 'Point' as const, coordinates: [record.lon, record.lat] };
+      writer.add(record.properties, geometry, featureId(definition, record.properties));
+      temporal.add(record.properties);
+      if (++n % 5000 === 0) progress?.tick(n);
+    }
+    progress?.tick(n);
+    const temporalExtent = temporal.value();
+    writer.finish({ metadata: temporalExtent ? { temporalExtent } : undefined });
+    return n;
+  } catch (error) {
+    writer.abort();
+    throw error;
+  } finally {
+    progress?.stop();
+  }
+}
+
+/** Writes every collection into `<outDir>/.staging-<pid>`, then moves the files into outDir. */
+export async function buildCollections(outDir: string, inputs: BuildInput[], progress?: BuildProgress): Promise<Record<string, number>> {
+  mkdirSync(outDir, { recursive: true });
+  const staging = join(outDir, `.staging-${process.pid}-${Date.now()}`);
+  mkdirSync(staging);
+  const counts: Record<string, number> = {};
+  try {
+    for (const input of inputs) {
+      counts[input.definition.id] = await writeCollection(join(staging, input.definition.source), input, progress);
+    }
+    // Sidecars first, so that a reader opening a new .fgb finds its matching id index.
+    const files = readdirSync(staging).sort((a, b) => Number(b.endsWith('.ids')) - Number(a.endsWith('.ids')));
+    for (const file of files) renameSync(join(staging, file), join(outDir, file));
+    return counts;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,202 @@
+// Provider over one FlatGeobuf file (local path or http(s) URL), read by range, never whole.
+import type { Feature, FeaturePredicate, Provider, ProviderQuery, ProviderResult, ProviderStats, Rect } from '../../types.js';
+import { CachedRangeSource, openRangeSource, type RangeSource } from '../range-client.js';
+import { decodeFeature, featureOffsets, readLayout, searchIndex, type DecodeOptions, type FileLayout } from './format.js';
+import { IdIndex } from './id-index.js';
+
+export interface FlatGeobufProviderOptions {
+  /** Properties composing the feature id, joined by '_'. */
+  idProperties: string[];
+  /** Columns stored as JSON text holding arrays (decoded to arrays). */
+  jsonColumns?: string[];
+  /** Bytes of block cache for header, index and small feature reads. */
+  cacheBytes?: number;
+}
+
+const RUN_MAX_FEATURES = 1024;
+const RUN_MAX_GAP = 32;
+const SCAN_CHUNK = 4 * 1024 * 1024;
+
+export class FlatGeobufProvider implements Provider {
+  private decodeOptions: DecodeOptions;
+
+  private constructor(
+    private source: RangeSource,
+    private layout: FileLayout,
+    private ids: IdIndex | null,
+    private options: FlatGeobufProviderOptions,
+  ) {
+    this.decodeOptions = { geometry: true, jsonColumns: new Set(options.jsonColumns ?? []) };
+  }
+
+  static async open(location: string, options: FlatGeobufProviderOptions): Promise<FlatGeobufProvider> {
+    const blocks = Math.max(16, Math.floor((options.cacheBytes ?? 32 * 1024 * 1024) / (64 * 1024)));
+    const source = new CachedRangeSource(await openRangeSource(location), 64 * 1024, blocks);
+    try {
+      const layout = await readLayout(source);
+      let ids: IdIndex | null = null;
+      try {
+        ids = await IdIndex.open(new CachedRangeSource(await openRangeSource(`${location}.ids`), 16 * 1024, 256));
+      } catch {
+        ids = null; // no sidecar: lookups by id fall back to a scan
+      }
+      return new FlatGeobufProvider(source, layout, ids, options);
+    } catch (error) {
+      await source.close();
+      throw error;
+    }
+  }
+
+  get header() { return this.layout.header; }
+
+  async stats(): Promise<ProviderStats> {
+    const envelope = this.layout.header.envelope;
+    return {
+      featuresCount: this.layout.header.featuresCount,
+      extent: envelope ? { minX: envelope[0], minY: envelope[1], maxX: envelope[2], maxY: envelope[3] } : null,
+      version: this.source.version,
+      metadata: parseMetadata(this.layout.header.metadata),
+    };
+  }
+
+  async query(query: ProviderQuery): Promise<ProviderResult> {
+    const { offset, limit } = query;
+    const candidates = query.bbox ? await this.candidates(query.bbox) : null;
+    if (!query.predicate) {
+      const total = candidates ? candidates.length : this.layout.header.featuresCount;
+      const features = candidates
+        ? this.readIndices(candidates.subarray(Math.min(offset, candidates.length), Math.min(offset + limit, candidates.length)))
+        : this.readRange(offset, Math.min(offset + limit, total) - 1);
+      return { features, numberMatched: async () => total };
+    }
+    // With a predicate: skip and fill the page, then (only if asked) keep counting.
+    let matched = 0;
+    let done = false;
+    const predicate = query.predicate;
+    const all = candidates ? this.readIndices(candidates) : this.readRange(0, this.layout.header.featuresCount - 1);
+    const iterator = all[Symbol.asyncIterator]();
+    async function* page(): AsyncGenerator<Feature> {
+      while (matched < offset + limit) {
+        const next = await iterator.next();
+        if (next.done) { done = true; return; }
+        if (!predicate(next.value)) continue;
+        matched++;
+        if (matched > offset) yield next.value;
+      }
+    }
+    return {
+      features: page(),
+      numberMatched: async () => {
+        if (!query.count) { await iterator.return?.(undefined); return undefined; }
+        if (!done) {
+          for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+            if (predicate(next.value)) matched++;
+          }
+        }
+        return matched;
+      },
+    };
+  }
+
+  async *scan(bbox?: Rect, predicate?: FeaturePredicate): AsyncIterable<Feature> {
+    const features = bbox ? this.readIndices(await this.candidates(bbox)) : this.readRange(0, this.layout.header.featuresCount - 1);
+    for await (const feature of features) {
+      if (!predicate || predicate(feature)) yield feature;
+    }
+  }
+
+  async get(id: string): Promise<Feature | null> {
+    if (this.ids) {
+      const index = await this.ids.lookup(id);
+      if (index === null) return null;
+      for await (const feature of this.readRange(index, index)) return feature.id === id ? feature : null;
+      return null;
+    }
+    for await (const feature of this.scan()) if (feature.id === id) return feature;
+    return null;
+  }
+
+  async close(): Promise<void> {
+    await this.source.close();
+    await this.ids?.close();
+  }
+
+  private async candidates(bbox: Rect): Promise<Uint32Array> {
+    if (this.layout.header.indexNodeSize === 0) {
+      throw new Error('this FlatGeobuf file has no spatial index');
+    }
+    return searchIndex(this.source, this.layout, bbox);
+  }
+
+  private toFeature(bytes: Uint8Array, position: number, index: number): Feature {
+    const { geometry, properties } = decodeFeature(bytes, position, this.layout.header, this.decodeOptions);
+    const idProperties = this.options.idProperties;
+    const id = idProperties.length === 1 ? String(properties[idProperties[0]]) : idProperties.map((p) => properties[p]).join('_');
+    return { id, index, geometry, properties };
+  }
+
+  /** Features from..to (inclusive, file order). Small ranges go through the index, large ones stream. */
+  private async *readRange(from: number, to: number): AsyncGenerator<Feature> {
+    if (to < from) return;
+    if (this.layout.header.indexNodeSize === 0 || to - from > RUN_MAX_FEATURES) {
+      yield* this.sequential(from, to);
+      return;
+    }
+    const offsets = await featureOffsets(this.source, this.layout, from, to);
+    const bytes = await this.source.read(this.layout.featuresOffset + offsets[0], offsets[to - from + 1] - offsets[0]);
+    for (let i = from; i <= to; i++) yield this.toFeature(bytes, offsets[i - from] - offsets[0], i);
+  }
+
+  /** Streams the features section in large chunks, from feature `from` to `to`. */
+  private async *sequential(from: number, to: number): AsyncGenerator<Feature> {
+    let position = this.layout.featuresOffset;
+    if (from > 0 && this.layout.header.indexNodeSize > 0) {
+      position += (await featureOffsets(this.source, this.layout, from, from))[0];
+    }
+    let index = this.layout.header.indexNodeSize > 0 ? from : 0;
+    let carry: Uint8Array = new Uint8Array(0);
+    while (position < this.source.size && index <= to) {
+      const chunk = await this.source.read(position, SCAN_CHUNK);
+      position += chunk.length;
+      const bytes = carry.length ? concat(carry, chunk) : chunk;
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      let at = 0;
+      while (at + 4 <= bytes.length && index <= to) {
+        const size = view.getUint32(at, true);
+        if (at + 4 + size > bytes.length) break;
+        if (index >= from) yield this.toFeature(bytes, at, index);
+        index++;
+        at += 4 + size;
+      }
+      carry = bytes.subarray(at);
+      if (chunk.length === 0) break;
+    }
+  }
+
+  /** Reads the features at sorted indices, grouping near neighbours into one range read. */
+  private async *readIndices(indices: Uint32Array): AsyncGenerator<Feature> {
+    let i = 0;
+    while (i < indices.length) {
+      let j = i;
+      while (j + 1 < indices.length && indices[j + 1] - indices[j] <= RUN_MAX_GAP && indices[j + 1] - indices[i] < RUN_MAX_FEATURES) j++;
+      const from = indices[i];
+      const to = indices[j];
+      const offsets = await featureOffsets(this.source, this.layout, from, to);
+      const bytes = await this.source.read(this.layout.featuresOffset + offsets[0], offsets[to - from + 1] - offsets[0]);
+      for (let k = i; k <= j; k++) yield this.toFeature(bytes, offsets[indices[k] - from] - offsets[0], indices[k]);
+      i = j + 1;
+    }
+  }
+}
+
+function parseMetadata(text: string | null): ProviderStats['metadata'] {
+  if (!text) return undefined;
+  try { return JSON.parse(text); } catch { return undefined; }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}

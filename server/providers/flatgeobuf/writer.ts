@@ -1,0 +1,288 @@
+// Streaming FlatGeobuf writer with a packed Hilbert R-tree. The flatgeobuf package can only
+// serialize a whole in-memory collection without index, so features are spilled to a temporary
+// file as they come, sorted by Hilbert value at the end, and copied behind the tree.
+// Output is written under a temporary name and renamed: a failed build leaves nothing half-written.
+import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import * as flatbuffers from 'flatbuffers';
+import { Header } from 'flatgeobuf/lib/mjs/flat-geobuf/header.js';
+import { Column } from 'flatgeobuf/lib/mjs/flat-geobuf/column.js';
+import { Crs } from 'flatgeobuf/lib/mjs/flat-geobuf/crs.js';
+import { ColumnType } from 'flatgeobuf/lib/mjs/flat-geobuf/column-type.js';
+import { GeometryType } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry-type.js';
+import { buildFeature } from 'flatgeobuf/lib/mjs/generic/feature.js';
+import { parseGeometry } from 'flatgeobuf/lib/mjs/geojson/geometry.js';
+import type { HeaderMeta } from 'flatgeobuf/lib/mjs/header-meta.js';
+import type { Geometry } from 'geojson';
+import { MAGIC, NODE_ITEM_BYTES, levelBounds } from './format.js';
+import { hilbert } from './hilbert.js';
+import { writeIdIndex } from './id-index.js';
+
+export { ColumnType };
+
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+  title?: string;
+  description?: string;
+  nullable?: boolean;
+}
+
+export interface WriterOptions {
+  /** Layer name (GDAL shows it as the layer name). */
+  name: string;
+  title?: string;
+  description?: string;
+  geometryType: 'Point' | 'MultiPoint' | 'LineString' | 'MultiLineString' | 'Polygon' | 'MultiPolygon' | null;
+  columns: ColumnSpec[];
+  /** EPSG code of the coordinates; 4326 (lon, lat order as FlatGeobuf stores it). */
+  epsg?: number;
+  /** Write `<path>.ids`, a sorted id → feature index sidecar for lookups by id. */
+  ids?: boolean;
+  indexNodeSize?: number;
+}
+
+export interface FinishOptions {
+  /** JSON-serialisable metadata stored in the header (read back by the provider's stats). */
+  metadata?: Record<string, unknown>;
+}
+
+const FLUSH_BYTES = 8 * 1024 * 1024;
+
+class GrowableFloat64 {
+  data = new Float64Array(1 << 16);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+}
+
+export class FlatGeobufWriter {
+  private spillPath: string;
+  private spillFd: number;
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private spillSize = 0;
+  private offsets = new GrowableFloat64();
+  private boxes = new GrowableFloat64();
+  private ids: string[] = [];
+  private header: HeaderMeta;
+  private finished = false;
+
+  constructor(private path: string, private options: WriterOptions) {
+    this.spillPath = `${path}.${process.pid}.spill`;
+    this.spillFd = openSync(this.spillPath, 'w+');
+    this.header = {
+      geometryType: options.geometryType ? GeometryType[options.geometryType] : GeometryType.Unknown,
+      columns: options.columns.map((c) => ({
+        name: c.name, type: c.type, title: c.title ?? null, description: c.description ?? null,
+        width: -1, precision: -1, scale: -1, nullable: c.nullable ?? true, unique: false, primary_key: false,
+      })),
+      envelope: null, featuresCount: 0, indexNodeSize: 0, crs: null, title: null, description: null, metadata: null,
+    };
+  }
+
+  get count(): number { return this.offsets.length; }
+
+  add(properties: Record<string, unknown>, geometry: Geometry | null, id?: string): void {
+    if (this.finished) throw new Error('writer already finished');
+    const clean: Record<string, any> = {};
+    for (const column of this.options.columns) {
+      const value = properties[column.name];
+      // buildFeature itself JSON-encodes Json columns.
+      clean[column.name] = value === undefined ? null : value;
+    }
+    const parsed = geometry ? parseGeometry(geometry as any) : { xy: [], ends: [], parts: [], type: this.header.geometryType };
+    const bytes = buildFeature(parsed, clean, this.header);
+    const box = geometry ? envelope(parsed.xy, parsed.parts) : [0, 0, 0, 0];
+    this.boxes.push(box[0]); this.boxes.push(box[1]); this.boxes.push(box[2]); this.boxes.push(box[3]);
+    this.offsets.push(this.spillSize + this.pendingBytes);
+    if (this.options.ids) this.ids.push(id ?? String(this.count - 1));
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+    if (this.pendingBytes >= FLUSH_BYTES) this.flushSpill();
+  }
+
+  private flushSpill(): void {
+    if (this.pendingBytes === 0) return;
+    const chunk = Buffer.concat(this.pending, this.pendingBytes);
+    writeSync(this.spillFd, chunk, 0, chunk.length, this.spillSize);
+    this.spillSize += chunk.length;
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  /** Sorts, writes header + tree + features to `<path>.tmp`, then renames it to `path`. */
+  finish(finishOptions: FinishOptions = {}): { count: number; bytes: number } {
+    this.flushSpill();
+    this.finished = true;
+    const n = this.count;
+    const nodeSize = n > 0 && this.options.geometryType ? (this.options.indexNodeSize ?? 16) : 0;
+    const boxes = this.boxes.data;
+    const extent = [Infinity, Infinity, -Infinity, -Infinity];
+    for (let i = 0; i < n; i++) {
+      extent[0] = Math.min(extent[0], boxes[i * 4]); extent[1] = Math.min(extent[1], boxes[i * 4 + 1]);
+      extent[2] = Math.max(extent[2], boxes[i * 4 + 2]); extent[3] = Math.max(extent[3], boxes[i * 4 + 3]);
+    }
+    const order = nodeSize ? hilbertOrder(boxes, n, extent) : Uint32Array.from({ length: n }, (_, i) => i);
+    const sizes = new Float64Array(n);
+    for (let i = 0; i < n; i++) sizes[i] = (i + 1 < n ? this.offsets.data[i + 1] : this.spillSize) - this.offsets.data[i];
+
+    const tmp = `${this.path}.tmp`;
+    const out = openSync(tmp, 'w');
+    let position = 0;
+    const write = (bytes: Uint8Array) => { writeSync(out, bytes, 0, bytes.length, position); position += bytes.length; };
+    try {
+      write(MAGIC);
+      write(this.buildHeader(n, nodeSize, n > 0 ? extent : null, finishOptions.metadata));
+      if (nodeSize) write(buildTree(order, boxes, sizes, nodeSize));
+      copyFeatures(this.spillFd, order, this.offsets.data, sizes, write);
+      closeSync(out);
+      if (this.options.ids) writeIdIndex(`${this.path}.ids`, this.ids, order);
+      renameSync(tmp, this.path);
+    } catch (error) {
+      rmSync(tmp, { force: true });
+      throw error;
+    } finally {
+      this.cleanup();
+    }
+    return { count: n, bytes: position };
+  }
+
+  abort(): void {
+    this.finished = true;
+    this.cleanup();
+  }
+
+  private cleanup(): void {
+    try { closeSync(this.spillFd); } catch { /* already closed */ }
+    rmSync(this.spillPath, { force: true });
+    this.ids = [];
+  }
+
+  private buildHeader(count: number, nodeSize: number, extent: number[] | null, metadata?: Record<string, unknown>): Uint8Array {
+    const builder = new flatbuffers.Builder(1024);
+    const columns = this.header.columns!.map((c) => {
+      const name = builder.createString(c.name);
+      const title = c.title ? builder.createString(c.title) : 0;
+      const description = c.description ? builder.createString(c.description) : 0;
+      Column.startColumn(builder);
+      Column.addName(builder, name);
+      Column.addType(builder, c.type);
+      if (title) Column.addTitle(builder, title);
+      if (description) Column.addDescription(builder, description);
+      Column.addNullable(builder, c.nullable);
+      return Column.endColumn(builder);
+    });
+    const columnsVector = Header.createColumnsVector(builder, columns);
+    const name = builder.createString(this.options.name);
+    const title = this.options.title ? builder.createString(this.options.title) : 0;
+    const description = this.options.description ? builder.createString(this.options.description) : 0;
+    const metadataString = metadata ? builder.createString(JSON.stringify(metadata)) : 0;
+    const envelopeVector = extent ? Header.createEnvelopeVector(builder, extent) : 0;
+    let crs = 0;
+    if (this.options.geometryType) {
+      Crs.startCrs(builder);
+      Crs.addCode(builder, this.options.epsg ?? 4326);
+      crs = Crs.endCrs(builder);
+    }
+    Header.startHeader(builder);
+    Header.addName(builder, name);
+    if (envelopeVector) Header.addEnvelope(builder, envelopeVector);
+    Header.addGeometryType(builder, this.header.geometryType);
+    Header.addColumns(builder, columnsVector);
+    Header.addFeaturesCount(builder, BigInt(count));
+    Header.addIndexNodeSize(builder, nodeSize);
+    if (crs) Header.addCrs(builder, crs);
+    if (title) Header.addTitle(builder, title);
+    if (description) Header.addDescription(builder, description);
+    if (metadataString) Header.addMetadata(builder, metadataString);
+    builder.finishSizePrefixed(Header.endHeader(builder));
+    return builder.asUint8Array();
+  }
+}
+
+function envelope(xy: number[], parts: { xy: number[]; parts: any[] }[]): number[] {
+  const box = [Infinity, Infinity, -Infinity, -Infinity];
+  const visit = (coords: number[], children: { xy: number[]; parts: any[] }[]) => {
+    for (let i = 0; i < coords.length; i += 2) {
+      if (coords[i] < box[0]) box[0] = coords[i];
+      if (coords[i + 1] < box[1]) box[1] = coords[i + 1];
+      if (coords[i] > box[2]) box[2] = coords[i];
+      if (coords[i + 1] > box[3]) box[3] = coords[i + 1];
+    }
+    for (const part of children ?? []) visit(part.xy, part.parts);
+  };
+  visit(xy, parts);
+  return box;
+}
+
+function hilbertOrder(boxes: Float64Array, n: number, extent: number[]): Uint32Array {
+  const width = extent[2] - extent[0] || 1;
+  const height = extent[3] - extent[1] || 1;
+  // Key = hilbert value (high 32 bits) | original index: one native numeric sort, stable by index.
+  const keys = new BigUint64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = Math.floor((0xffff * ((boxes[i * 4] + boxes[i * 4 + 2]) / 2 - extent[0])) / width);
+    const y = Math.floor((0xffff * ((boxes[i * 4 + 1] + boxes[i * 4 + 3]) / 2 - extent[1])) / height);
+    keys[i] = (BigInt(hilbert(x, y)) << 32n) | BigInt(i);
+  }
+  keys.sort();
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = Number(keys[i] & 0xffffffffn);
+  return order;
+}
+
+function buildTree(order: Uint32Array, boxes: Float64Array, sizes: Float64Array, nodeSize: number): Uint8Array {
+  const n = order.length;
+  const { bounds, numNodes } = levelBounds(n, nodeSize);
+  const tree = new Float64Array(numNodes * 5);
+  const view = new DataView(tree.buffer);
+  const leafStart = bounds[0][0];
+  let featureOffset = 0;
+  for (let k = 0; k < n; k++) {
+    const i = order[k];
+    const at = (leafStart + k) * 5;
+    tree[at] = boxes[i * 4]; tree[at + 1] = boxes[i * 4 + 1]; tree[at + 2] = boxes[i * 4 + 2]; tree[at + 3] = boxes[i * 4 + 3];
+    view.setBigUint64((at + 4) * 8, BigInt(featureOffset), true);
+    featureOffset += sizes[i];
+  }
+  // Parents: each node covers up to nodeSize consecutive children of the level below.
+  for (let level = 0; level < bounds.length - 1; level++) {
+    const [childStart, childEnd] = bounds[level];
+    let parent = bounds[level + 1][0];
+    for (let first = childStart; first < childEnd; first += nodeSize, parent++) {
+      let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+      for (let c = first; c < Math.min(first + nodeSize, childEnd); c++) {
+        minX = Math.min(minX, tree[c * 5]); minY = Math.min(minY, tree[c * 5 + 1]);
+        maxX = Math.max(maxX, tree[c * 5 + 2]); maxY = Math.max(maxY, tree[c * 5 + 3]);
+      }
+      const at = parent * 5;
+      tree[at] = minX; tree[at + 1] = minY; tree[at + 2] = maxX; tree[at + 3] = maxY;
+      view.setBigUint64((at + 4) * 8, BigInt(first), true);
+    }
+  }
+  void NODE_ITEM_BYTES;
+  return new Uint8Array(tree.buffer);
+}
+
+function copyFeatures(spillFd: number, order: Uint32Array, offsets: Float64Array, sizes: Float64Array, write: (b: Uint8Array) => void): void {
+  let out = Buffer.allocUnsafe(FLUSH_BYTES * 2);
+  let used = 0;
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k];
+    const size = sizes[i];
+    if (used + size > out.length) {
+      write(out.subarray(0, used));
+      used = 0;
+      if (size > out.length) out = Buffer.allocUnsafe(size * 2);
+    }
+    readSync(spillFd, out, used, size, offsets[i]);
+    used += size;
+  }
+  if (used) write(out.subarray(0, used));
+}

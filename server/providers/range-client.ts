@@ -1,0 +1,140 @@
+// Byte-range access to a file or an http(s) URL, behind one interface, with a bounded block cache.
+import { open, stat, type FileHandle } from 'node:fs/promises';
+
+export interface RangeSource {
+  /** Total size in bytes. */
+  readonly size: number;
+  /** Changes when the underlying file changes (mtime+size or ETag). */
+  readonly version: string;
+  read(offset: number, length: number): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+export class FileRangeSource implements RangeSource {
+  private constructor(private handle: FileHandle, readonly size: number, readonly version: string) {}
+
+  static async open(path: string): Promise<FileRangeSource> {
+    const info = await stat(path);
+    const handle = await open(path, 'r');
+    return new FileRangeSource(handle, info.size, `${info.size.toString(36)}-${Math.floor(info.mtimeMs).toString(36)}`);
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const end = Math.min(this.size, offset + length);
+    const buffer = Buffer.allocUnsafe(Math.max(0, end - offset));
+    let done = 0;
+    while (done < buffer.length) {
+      const { bytesRead } = await this.handle.read(buffer, done, buffer.length - done, offset + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, done);
+  }
+
+  close(): Promise<void> {
+    return this.handle.close();
+  }
+}
+
+export class HttpRangeSource implements RangeSource {
+  private constructor(private url: string, readonly size: number, readonly version: string, private headers: Record<string, string>) {}
+
+  static async open(url: string, headers: Record<string, string> = {}): Promise<HttpRangeSource> {
+    // A one-byte range answers both "are ranges supported" and the total size (Content-Range).
+    const response = await fetch(url, { headers: { ...headers, Range: 'bytes=0-0' } });
+    if (response.status !== 206) {
+      await response.body?.cancel();
+      throw new Error(`${url}: server does not answer range requests (HTTP ${response.status})`);
+    }
+    const range = response.headers.get('content-range') ?? '';
+    const total = Number(range.split('/')[1]);
+    await response.arrayBuffer();
+    if (!Number.isFinite(total)) throw new Error(`${url}: no total size in Content-Range`);
+    const version = response.headers.get('etag') ?? response.headers.get('last-modified') ?? String(total);
+    return new HttpRangeSource(url, total, version, headers);
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const end = Math.min(this.size, offset + length) - 1;
+    if (end < offset) return new Uint8Array(0);
+    const response = await fetch(this.url, { headers: { ...this.headers, Range: `bytes=${offset}-${end}` } });
+    if (response.status !== 206 && response.status !== 200) {
+      throw new Error(`${this.url}: range ${offset}-${end} answered HTTP ${response.status}`);
+    }
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    // A server that ignores Range sends the whole file: keep only the slice asked for.
+    return response.status === 200 ? bytes.subarray(offset, end + 1) : bytes;
+  }
+
+  async close(): Promise<void> {}
+}
+
+export function openRangeSource(location: string): Promise<RangeSource> {
+  return /^https?:\/\//i.test(location) ? HttpRangeSource.open(location) : FileRangeSource.open(location);
+}
+
+/**
+ * Fixed-size block cache with LRU eviction: header and index blocks stay hot while the
+ * memory used stays bounded whatever the file size. Large reads bypass it so that one
+ * export does not evict the index.
+ */
+export class CachedRangeSource implements RangeSource {
+  private blocks = new Map<number, Promise<Uint8Array>>();
+
+  constructor(
+    private inner: RangeSource,
+    private blockSize = 64 * 1024,
+    private maxBlocks = 512,
+    private bypassAbove = 256 * 1024,
+  ) {}
+
+  get size(): number { return this.inner.size; }
+  get version(): string { return this.inner.version; }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    if (length > this.bypassAbove) return this.inner.read(offset, length);
+    const end = Math.min(this.size, offset + length);
+    if (end <= offset) return new Uint8Array(0);
+    const first = Math.floor(offset / this.blockSize);
+    const last = Math.floor((end - 1) / this.blockSize);
+    if (first === last) {
+      const block = await this.block(first);
+      const start = offset - first * this.blockSize;
+      return block.subarray(start, start + (end - offset));
+    }
+    const out = new Uint8Array(end - offset);
+    const parts = await Promise.all(Array.from({ length: last - first + 1 }, (_, i) => this.block(first + i)));
+    let written = 0;
+    parts.forEach((block, i) => {
+      const blockStart = (first + i) * this.blockSize;
+      const from = Math.max(offset, blockStart) - blockStart;
+      const to = Math.min(end, blockStart + block.length) - blockStart;
+      out.set(block.subarray(from, to), written);
+      written += to - from;
+    });
+    return out;
+  }
+
+  private block(n: number): Promise<Uint8Array> {
+    let entry = this.blocks.get(n);
+    if (entry) {
+      // Refresh recency: Map keeps insertion order.
+      this.blocks.delete(n);
+      this.blocks.set(n, entry);
+      return entry;
+    }
+    entry = this.inner.read(n * this.blockSize, this.blockSize).then((bytes) => bytes.slice());
+    entry.catch(() => this.blocks.delete(n));
+    this.blocks.set(n, entry);
+    if (this.blocks.size > this.maxBlocks) {
+      const oldest = this.blocks.keys().next().value as number;
+      this.blocks.delete(oldest);
+    }
+    return entry;
+  }
+
+  close(): Promise<void> {
+    this.blocks.clear();
+    return this.inner.close();
+  }
+}

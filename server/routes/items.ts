@@ -1,0 +1,192 @@
+// OGC API – Features Core: /collections/{collectionId}/items and /items/{featureId}.
+// Flow: parse parameters → plan (extensions add bbox, predicates, shapers) → provider → format.
+import { Router, type Request, type Response } from 'express';
+import type { Feature as GeoJsonFeature } from 'geojson';
+import type { ServedCollection } from '../catalog.js';
+import { baseUrl, collectionOr404, queryStrings, type ServerContext } from '../context.js';
+import { NotFound } from '../errors.js';
+import { featureDocument, plainShaper, writeFeatureCollection, type FeatureShaper, type Link } from '../formats/geojson.js';
+import { escapeHtml, featureRows, mapScript, page, propertyTable } from '../formats/html.js';
+import { parseBbox } from '../params/bbox.js';
+import { parseDatetime } from '../params/datetime.js';
+import { negotiate, type FormatChoice } from '../params/format.js';
+import { parseLimit, parseOffset } from '../params/limit.js';
+import { and, datetimePredicate, propertyPredicate } from '../plan.js';
+import type { Feature, FeaturePredicate, Rect } from '../types.js';
+
+export interface ItemsPlan {
+  bbox?: Rect;
+  predicates: (FeaturePredicate | undefined)[];
+  /** Applied in order to each output feature (property selection, reprojection…). */
+  shapers: ((f: GeoJsonFeature) => GeoJsonFeature)[];
+  headers: Record<string, string>;
+}
+
+/** A standard part that adds query parameters to items (and feature) requests. */
+export interface ItemsExtension {
+  parameters: string[];
+  /** Parameters also accepted on a single feature. */
+  featureParameters?: string[];
+  apply(params: Record<string, string>, collection: ServedCollection, plan: ItemsPlan): void | Promise<void>;
+  /** Extra output formats for items (CSV, FlatGeobuf…). */
+  formats?: ItemsFormat[];
+}
+
+export interface ItemsFormat extends FormatChoice {
+  /** Streams the whole result; `page` gives features of the current page. */
+  write(res: Response, features: AsyncIterable<Feature>, shape: FeatureShaper, collection: ServedCollection): Promise<void>;
+}
+
+const CORE_ITEMS_PARAMETERS = ['f', 'limit', 'offset', 'bbox', 'datetime'];
+const BASE_FORMATS: FormatChoice[] = [
+  { key: 'json', mediaType: 'application/geo+json' },
+  { key: 'html', mediaType: 'text/html' },
+];
+
+/** numberMatched of filtered queries costs a full pass: remember it per file version and query. */
+class CountCache {
+  private entries = new Map<string, number>();
+  constructor(private max = 2000) {}
+  get(key: string): number | undefined { return this.entries.get(key); }
+  set(key: string, value: number): void {
+    this.entries.set(key, value);
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
+  }
+}
+
+function composeShaper(shapers: ((f: GeoJsonFeature) => GeoJsonFeature)[]): FeatureShaper {
+  if (shapers.length === 0) return plainShaper;
+  return (f) => shapers.reduce((acc, s) => s(acc), plainShaper(f));
+}
+
+function hrefWith(base: string, path: string, params: Record<string, string>, changes: Record<string, string | undefined>): string {
+  const merged: Record<string, string> = { ...params };
+  for (const [k, v] of Object.entries(changes)) {
+    if (v === undefined) delete merged[k];
+    else merged[k] = v;
+  }
+  const qs = new URLSearchParams(merged).toString();
+  return `${base}${path}${qs ? `?${qs}` : ''}`;
+}
+
+export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = []): Router {
+  const router = Router();
+  const counts = new CountCache();
+  const extraFormats = extensions.flatMap((e) => e.formats ?? []);
+  const formats = [...BASE_FORMATS, ...extraFormats];
+
+  async function plan(params: Record<string, string>, collection: ServedCollection, forFeature: boolean): Promise<ItemsPlan> {
+    const result: ItemsPlan = { predicates: [], shapers: [], headers: {} };
+    if (!forFeature) {
+      result.bbox = parseBbox(params.bbox);
+      result.predicates.push(datetimePredicate(collection.definition, parseDatetime(params.datetime)));
+      result.predicates.push(propertyPredicate(collection.definition, params));
+    }
+    for (const extension of extensions) await extension.apply(params, collection, result);
+    return result;
+  }
+
+  router.get('/collections/:collectionId/items', async (req: Request, res: Response) => {
+    const collection = collectionOr404(ctx, req.params.collectionId as string);
+    const { definition } = collection;
+    const queryables = definition.properties.filter((p) => p.queryable !== false).map((p) => p.name);
+    const params = queryStrings(req, [...CORE_ITEMS_PARAMETERS, ...extensions.flatMap((e) => e.parameters), ...queryables]);
+    const limit = parseLimit(params.limit);
+    const offset = parseOffset(params.offset);
+    const format = negotiate(req, formats);
+    const itemsPlan = await plan(params, collection, false);
+    const predicate = and(itemsPlan.predicates);
+    const shape = composeShaper(itemsPlan.shapers);
+    const provider = collection.provider;
+    const base = baseUrl(ctx, req);
+    const path = `/collections/${definition.id}/items`;
+    res.set(itemsPlan.headers);
+
+    const extra = extraFormats.find((f) => f.key === format.key);
+    if (extra) {
+      // Streaming formats: the page (offset/limit), or the whole result when limit is absent.
+      const wholeResult = params.limit === undefined;
+      const result = await provider.query({ bbox: itemsPlan.bbox, predicate, offset, limit: wholeResult ? Number.MAX_SAFE_INTEGER : limit, count: false });
+      await extra.write(res, result.features, shape, collection);
+      return;
+    }
+
+    const version = (await provider.stats()).version;
+    const { limit: _l, offset: _o, f: _f, ...filterParams } = params;
+    const countKey = `${definition.id}|${version}|${new URLSearchParams(Object.entries(filterParams).sort()).toString()}`;
+    const cached = counts.get(countKey);
+    const result = await provider.query({ bbox: itemsPlan.bbox, predicate, offset, limit, count: cached === undefined });
+
+    const links = (numberReturned: number, numberMatched: number | undefined): Link[] => {
+      const list: Link[] = [
+        { href: hrefWith(base, path, params, {}), rel: 'self', type: format.mediaType, title: 'Cette page' },
+        ...formats.filter((f) => f.key !== format.key).map((f) => ({ href: hrefWith(base, path, params, { f: f.key }), rel: 'alternate', type: f.mediaType, title: `Cette page (${f.key})` })),
+        { href: `${base}/collections/${definition.id}`, rel: 'collection', type: 'application/json', title: definition.title },
+      ];
+      const hasNext = numberMatched !== undefined ? offset + numberReturned < numberMatched : numberReturned === limit;
+      if (hasNext) list.push({ href: hrefWith(base, path, params, { offset: String(offset + limit), limit: String(limit) }), rel: 'next', type: format.mediaType, title: 'Page suivante' });
+      if (offset > 0) list.push({ href: hrefWith(base, path, params, { offset: offset - limit > 0 ? String(offset - limit) : undefined, limit: String(limit) }), rel: 'prev', type: format.mediaType, title: 'Page précédente' });
+      return list;
+    };
+    const matched = async () => {
+      const n = cached ?? (await result.numberMatched());
+      if (n !== undefined) counts.set(countKey, n);
+      return n;
+    };
+
+    if (format.key === 'html') {
+      const features: Feature[] = [];
+      for await (const f of result.features) features.push(f);
+      const numberMatched = await matched();
+      const pageLinks = links(features.length, numberMatched);
+      const columns = definition.properties.slice(0, 8).map((p) => p.name);
+      const pager = pageLinks.filter((l) => l.rel === 'next' || l.rel === 'prev').map((l) => `<a href="${escapeHtml(hrefWith(base, path, { ...Object.fromEntries(new URL(l.href).searchParams) }, { f: 'html' }))}">${escapeHtml(l.title)}</a>`).join('');
+      const body = `<p>${features.length} entités affichées${numberMatched !== undefined ? ` sur ${numberMatched}` : ''} (à partir de ${offset}).</p>
+${mapScript('map', { type: 'FeatureCollection', features: features.map((f) => shape(f)) })}
+<p class="pager">${pager}</p>${featureRows(features, columns, (f) => `${base}${path}/${encodeURIComponent(f.id)}?f=html`)}`;
+      res.type('html').send(page({ base, title: `${definition.title} — entités`, links: pageLinks, breadcrumbs: [
+        { href: `${base}/`, label: 'Accueil' }, { href: `${base}/collections?f=html`, label: 'Collections' },
+        { href: `${base}/collections/${definition.id}?f=html`, label: definition.title }] }, body, { map: true }));
+      return;
+    }
+
+    await writeFeatureCollection(res, {
+      features: result.features,
+      finish: async (numberReturned) => {
+        const numberMatched = await matched();
+        return { numberMatched, links: links(numberReturned, numberMatched) };
+      },
+    }, shape, format.mediaType);
+  });
+
+  router.get('/collections/:collectionId/items/:featureId', async (req: Request, res: Response) => {
+    const collection = collectionOr404(ctx, req.params.collectionId as string);
+    const { definition } = collection;
+    const params = queryStrings(req, ['f', ...extensions.flatMap((e) => e.featureParameters ?? [])]);
+    const format = negotiate(req, BASE_FORMATS);
+    const itemsPlan = await plan(params, collection, true);
+    const featureId = req.params.featureId as string;
+    const feature = await collection.provider.get(featureId);
+    if (!feature) throw new NotFound(`Entité « ${featureId} » introuvable dans la collection « ${definition.id} »`);
+    const base = baseUrl(ctx, req);
+    const href = `${base}/collections/${definition.id}/items/${encodeURIComponent(feature.id)}`;
+    const links: Link[] = [
+      { href: hrefWith(href, '', params, {}), rel: 'self', type: format.mediaType, title: 'Cette entité' },
+      { href: hrefWith(href, '', params, { f: format.key === 'html' ? 'json' : 'html' }), rel: 'alternate', type: format.key === 'html' ? 'application/geo+json' : 'text/html', title: format.key === 'html' ? 'GeoJSON' : 'HTML' },
+      { href: `${base}/collections/${definition.id}`, rel: 'collection', type: 'application/json', title: definition.title },
+    ];
+    res.set(itemsPlan.headers);
+    const shape = composeShaper(itemsPlan.shapers);
+    if (format.key === 'html') {
+      const body = `${mapScript('map', { type: 'FeatureCollection', features: [plainShaper(feature)] })}${propertyTable(feature.properties)}`;
+      res.type('html').send(page({ base, title: `${definition.title} — ${feature.id}`, links, breadcrumbs: [
+        { href: `${base}/`, label: 'Accueil' }, { href: `${base}/collections?f=html`, label: 'Collections' },
+        { href: `${base}/collections/${definition.id}?f=html`, label: definition.title },
+        { href: `${base}/collections/${definition.id}/items?f=html`, label: 'Entités' }] }, body, { map: true }));
+      return;
+    }
+    res.type('application/geo+json').send(JSON.stringify(featureDocument(feature, shape, links)));
+  });
+
+  return router;
+}

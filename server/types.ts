@@ -1,0 +1,104 @@
+// Types shared by the generic engine. Nothing here knows about water.
+import type { Geometry } from 'geojson';
+
+export type PropertyType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'array';
+
+export interface PropertyDefinition {
+  name: string;
+  type: PropertyType;
+  title: string;
+  description?: string;
+  /** Code list: value → label. Used by queryables (enum) and documentation. */
+  enum?: Record<string, string>;
+  /** Array item type when type is 'array' (stored as JSON in FlatGeobuf). */
+  items?: 'string';
+  nullable?: boolean;
+  /** Usable as a simple query parameter on items (?name=value). Default true. */
+  queryable?: boolean;
+  /** Usable in sortby. */
+  sortable?: boolean;
+  format?: 'uri' | 'date';
+}
+
+export interface TemporalDefinition {
+  /** Property holding the start of the interval (or the instant). */
+  start: string;
+  /** Property holding the end of the interval; open when null. */
+  end?: string;
+  /** 'year': an integer year covering the whole calendar year; 'date': an ISO date. */
+  kind: 'year' | 'date';
+  /** Dates to read as unknown (e.g. Hub'Eau's 1900-01-01 placeholder). */
+  unknownValues?: string[];
+}
+
+export interface CollectionDefinition {
+  id: string;
+  title: string;
+  description: string;
+  keywords?: string[];
+  /** File name (without directory) of the FlatGeobuf in the data directory, or an http(s) URL. */
+  source: string;
+  /** Properties composing the feature id, joined by '_' (stable across rebuilds). */
+  idProperties: string[];
+  properties: PropertyDefinition[];
+  temporal?: TemporalDefinition;
+  /** Geometry type served; null for a non-spatial collection. */
+  geometryType: 'Point' | 'MultiPolygon' | 'Polygon' | null;
+  /** Default sort is file order (Hilbert order for spatial collections). */
+  attribution?: string;
+  license?: { title: string; href: string };
+  /** Free links (documentation, source) shown on the collection. */
+  links?: { href: string; rel: string; type?: string; title?: string }[];
+}
+
+export interface Rect { minX: number; minY: number; maxX: number; maxY: number }
+
+export type Properties = Record<string, unknown>;
+
+/** A feature as the engine passes it between provider, filter and formats. */
+export interface Feature {
+  id: string;
+  /** Position in the file (stable for one file version); used for paging and tie-breaks. */
+  index: number;
+  geometry: Geometry | null;
+  properties: Properties;
+}
+
+/** A predicate evaluated on decoded features (attribute, datetime, CQL2 filters). */
+export type FeaturePredicate = (feature: Feature) => boolean;
+
+export interface ProviderQuery {
+  /** Bounding box in the storage CRS (CRS84): pushed down to the spatial index. */
+  bbox?: Rect;
+  /** Filter applied after decoding. */
+  predicate?: FeaturePredicate;
+  offset: number;
+  limit: number;
+  /** Whether numberMatched is wanted (forces a full pass when a predicate is present). */
+  count: boolean;
+}
+
+export interface ProviderResult {
+  features: AsyncIterable<Feature>;
+  /** Resolves once the iterable is fully consumed (or immediately when known upfront). */
+  numberMatched: () => Promise<number | undefined>;
+}
+
+export interface ProviderStats {
+  featuresCount: number;
+  extent: Rect | null;
+  /** Identifies the file version (mtime+size or ETag) for caches and ETags. */
+  version: string;
+  /** Free metadata stored with the data at build time (e.g. the temporal extent). */
+  metadata?: { temporalExtent?: [string | null, string | null] } & Record<string, unknown>;
+}
+
+/** One backend behind one interface (pygeoapi-style), async-iterable results. */
+export interface Provider {
+  stats(): Promise<ProviderStats>;
+  query(query: ProviderQuery): Promise<ProviderResult>;
+  /** Streams every feature matching bbox/predicate in storage order (exports, tiles, aggregates). */
+  scan(bbox?: Rect, predicate?: FeaturePredicate): AsyncIterable<Feature>;
+  get(id: string): Promise<Feature | null>;
+  close(): Promise<void>;
+}
