@@ -9,6 +9,7 @@ import { NotFound, OgcError } from './errors.js';
 import { collectionsRouter } from './routes/collections.js';
 import { itemsRouter } from './routes/items.js';
 import { CORE_CONFORMANCE, landingRouter } from './routes/landing.js';
+import { CRS_CONFORMANCE, crsDecorator, crsExtension, crsOpenApi } from './routes/crs.js';
 
 export interface AppOptions {
   info: ServiceInfo;
@@ -19,7 +20,7 @@ export interface AppOptions {
 const require = createRequire(import.meta.url);
 
 export function createApp(options: AppOptions): express.Express {
-  const ctx: ServerContext = { info: options.info, catalog: options.catalog, conformance: new Set(CORE_CONFORMANCE) };
+  const ctx: ServerContext = { info: options.info, catalog: options.catalog, conformance: new Set([...CORE_CONFORMANCE, ...CRS_CONFORMANCE]) };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -27,9 +28,9 @@ export function createApp(options: AppOptions): express.Express {
   app.use((_req, res, next) => { res.set('Access-Control-Allow-Origin', '*'); next(); });
   app.use('/assets/leaflet', express.static(dirname(require.resolve('leaflet/dist/leaflet.js')), { maxAge: '7d', immutable: true }));
 
-  app.use(landingRouter(ctx));
-  app.use(collectionsRouter(ctx));
-  app.use(itemsRouter(ctx));
+  app.use(landingRouter(ctx, [crsOpenApi]));
+  app.use(collectionsRouter(ctx, [crsDecorator]));
+  app.use(itemsRouter(ctx, [crsExtension]));
 
   app.use((req: Request) => { throw new NotFound(`Ressource « ${req.path} » inconnue`); });
   // eslint-disable-next-line @typescript-eslint/no-unused-vars

@@ -9,13 +9,13 @@ import { Column } from 'flatgeobuf/lib/mjs/flat-geobuf/column.js';
 import { Crs } from 'flatgeobuf/lib/mjs/flat-geobuf/crs.js';
 import { ColumnType } from 'flatgeobuf/lib/mjs/flat-geobuf/column-type.js';
 import { GeometryType } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry-type.js';
-import { buildFeature } from 'flatgeobuf/lib/mjs/generic/feature.js';
 import { parseGeometry } from 'flatgeobuf/lib/mjs/geojson/geometry.js';
 import type { HeaderMeta } from 'flatgeobuf/lib/mjs/header-meta.js';
 import type { Geometry } from 'geojson';
 import { MAGIC, NODE_ITEM_BYTES, levelBounds } from './format.js';
 import { hilbert } from './hilbert.js';
 import { writeIdIndex } from './id-index.js';
+import { FeatureEncoder } from './encode.js';
 
 export { ColumnType };
 
@@ -64,8 +64,9 @@ class GrowableFloat64 {
 export class FlatGeobufWriter {
   private spillPath: string;
   private spillFd: number;
-  private pending: Uint8Array[] = [];
+  private pending = Buffer.allocUnsafe(FLUSH_BYTES * 2);
   private pendingBytes = 0;
+  private encoder: FeatureEncoder;
   private spillSize = 0;
   private offsets = new GrowableFloat64();
   private boxes = new GrowableFloat64();
@@ -84,35 +85,30 @@ export class FlatGeobufWriter {
       })),
       envelope: null, featuresCount: 0, indexNodeSize: 0, crs: null, title: null, description: null, metadata: null,
     };
+    this.encoder = new FeatureEncoder(this.header.columns!);
   }
 
   get count(): number { return this.offsets.length; }
 
   add(properties: Record<string, unknown>, geometry: Geometry | null, id?: string): void {
     if (this.finished) throw new Error('writer already finished');
-    const clean: Record<string, any> = {};
-    for (const column of this.options.columns) {
-      const value = properties[column.name];
-      // buildFeature itself JSON-encodes Json columns.
-      clean[column.name] = value === undefined ? null : value;
-    }
-    const parsed = geometry ? parseGeometry(geometry as any) : { xy: [], ends: [], parts: [], type: this.header.geometryType };
-    const bytes = buildFeature(parsed, clean, this.header);
-    const box = geometry ? envelope(parsed.xy, parsed.parts) : [0, 0, 0, 0];
+    const parsed = geometry ? parseGeometry(geometry as any) : null;
+    const bytes = this.encoder.encode(properties, parsed);
+    const box = parsed ? envelope(parsed.xy, parsed.parts) : [0, 0, 0, 0];
     this.boxes.push(box[0]); this.boxes.push(box[1]); this.boxes.push(box[2]); this.boxes.push(box[3]);
     this.offsets.push(this.spillSize + this.pendingBytes);
     if (this.options.ids) this.ids.push(id ?? String(this.count - 1));
-    this.pending.push(bytes);
+    if (this.pendingBytes + bytes.length > this.pending.length) this.flushSpill();
+    if (bytes.length > this.pending.length) this.pending = Buffer.allocUnsafe(bytes.length * 2);
+    this.pending.set(bytes, this.pendingBytes);
     this.pendingBytes += bytes.length;
     if (this.pendingBytes >= FLUSH_BYTES) this.flushSpill();
   }
 
   private flushSpill(): void {
     if (this.pendingBytes === 0) return;
-    const chunk = Buffer.concat(this.pending, this.pendingBytes);
-    writeSync(this.spillFd, chunk, 0, chunk.length, this.spillSize);
-    this.spillSize += chunk.length;
-    this.pending = [];
+    writeSync(this.spillFd, this.pending, 0, this.pendingBytes, this.spillSize);
+    this.spillSize += this.pendingBytes;
     this.pendingBytes = 0;
   }
 

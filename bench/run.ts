@@ -1,0 +1,136 @@
+// npm run bench: autocannon load on our server and on the peers (QGIS Server, MapServer) serving
+// the same points_prelevement.fgb, in one run; medians of repeated runs go to bench/RESULTS.md.
+// Usage: npm run bench -- [--scales 1,10] [--duration 10] [--runs 3] [--connections 4] [--no-peers]
+import autocannon from 'autocannon';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const SCALES = arg('scales', '1,10').split(',').map(Number);
+const DURATION = Number(arg('duration', '10'));
+const RUNS = Number(arg('runs', '3'));
+const CONNECTIONS = Number(arg('connections', '4'));
+const PEERS = !args.includes('--no-peers');
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const PEERS_SH = resolve(ROOT, '..', 'shared', 'peers', 'peers.sh');
+const PORT = 18080;
+
+interface Case { name: string; path: (coll: string, id: string) => string }
+const CASES: Case[] = [
+  { name: 'items limit=100', path: (c) => `/collections/${c}/items?limit=100` },
+  { name: 'items limit=1000', path: (c) => `/collections/${c}/items?limit=1000` },
+  { name: 'bbox Paris limit=1000', path: (c) => `/collections/${c}/items?bbox=2.2,48.7,2.5,49.0&limit=1000` },
+  { name: 'single feature', path: (c, id) => `/collections/${c}/items/${id}` },
+];
+
+interface Row { scale: number; target: string; case: string; rps: number; p50: number; p99: number; bytes: number; non2xx: number }
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function load(url: string): Promise<{ rps: number; p50: number; p99: number; bytes: number; non2xx: number }> {
+  const runs = [];
+  for (let r = 0; r < RUNS; r++) {
+    const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers: { accept: 'application/geo+json' } });
+    runs.push(result);
+  }
+  return {
+    rps: median(runs.map((r) => r.requests.average)),
+    p50: median(runs.map((r) => r.latency.p50)),
+    p99: median(runs.map((r) => r.latency.p99)),
+    bytes: median(runs.map((r) => r.throughput.average / Math.max(r.requests.average, 1))),
+    non2xx: runs.reduce((s, r) => s + r.non2xx, 0),
+  };
+}
+
+async function waitFor(url: string, ms = 600_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try { if ((await fetch(url)).ok) return; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+async function firstId(base: string, coll: string): Promise<string> {
+  const doc = await (await fetch(`${base}/collections/${coll}/items?limit=1`, { headers: { accept: 'application/geo+json' } })).json() as any;
+  return String(doc.features[0].id);
+}
+
+async function benchScale(scale: number, rows: Row[], notes: string[]): Promise<void> {
+  const dataDir = join(ROOT, 'data', `bench-scale-${scale}`);
+  if (!existsSync(join(dataDir, 'chroniques.fgb'))) {
+    console.error(`building scale ${scale} into ${dataDir}`);
+    const built = spawnSync('node', [join(ROOT, 'dist', 'cli.js'), 'build-data', '--scale', String(scale), '--out', dataDir], { stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('build failed');
+  }
+  const server: ChildProcess = spawn('node', [join(ROOT, 'dist', 'cli.js'), 'serve', '--data', dataDir, '--port', String(PORT), '--host', '127.0.0.1'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } });
+  const targets: [string, string][] = [['ours', `http://127.0.0.1:${PORT}`]];
+  try {
+    await waitFor(`${targets[0][1]}/collections`);
+    if (PEERS && existsSync(PEERS_SH)) {
+      spawnSync('bash', [PEERS_SH, 'stop'], { stdio: 'ignore' });
+      const started = spawnSync('bash', [PEERS_SH, 'start'], { env: { ...process.env, FGB: join(dataDir, 'points_prelevement.fgb') }, encoding: 'utf8' });
+      if (started.status === 0) {
+        targets.push(['QGIS Server', 'http://127.0.0.1:8101/qgis/wfs3'], ['MapServer FastCGI', 'http://127.0.0.1:8103/fcgi/mapserv/prelevements/ogcapi']);
+      } else notes.push(`peers did not start at scale ${scale}: ${started.stderr.slice(0, 300)}`);
+    }
+    const rssBefore = rssMiB(server.pid!);
+    for (const [target, base] of targets) {
+      const id = await firstId(base, 'points_prelevement');
+      for (const c of CASES) {
+        const url = base + c.path('points_prelevement', id);
+        console.error(`scale ${scale} ${target} ${c.name}`);
+        rows.push({ scale, target, case: c.name, ...(await load(url)) });
+      }
+    }
+    notes.push(`scale ${scale}: our server RSS ${rssBefore.toFixed(0)} MiB after start, ${rssMiB(server.pid!).toFixed(0)} MiB after the run; data ${(dirSize(dataDir) / 1048576).toFixed(0)} MiB on disk`);
+  } finally {
+    server.kill('SIGTERM');
+    if (PEERS && existsSync(PEERS_SH)) spawnSync('bash', [PEERS_SH, 'stop'], { stdio: 'ignore' });
+  }
+}
+
+function dirSize(dir: string): number {
+  const out = spawnSync('du', ['-sb', dir], { encoding: 'utf8' }).stdout;
+  return Number(out.split('\t')[0]);
+}
+
+function table(rows: Row[]): string {
+  const lines = ['| scale | target | case | req/s | p50 ms | p99 ms | bytes/resp | non-2xx | ratio ours / QGIS Server |', '|---|---|---|---|---|---|---|---|---|'];
+  for (const r of rows) {
+    const qgis = rows.find((q) => q.scale === r.scale && q.case === r.case && q.target === 'QGIS Server');
+    const ratio = r.target === 'ours' && qgis ? `**${(r.rps / qgis.rps).toFixed(1)}×**` : '';
+    lines.push(`| ${r.scale} | ${r.target} | ${r.case} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.bytes.toFixed(0)} | ${r.non2xx} | ${ratio} |`);
+  }
+  return lines.join('\n');
+}
+
+const rows: Row[] = [];
+const notes: string[] = [];
+for (const scale of SCALES) await benchScale(scale, rows, notes);
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+const report = `# Benchmarks
+
+Machine: ${machine}. Date: ${new Date().toISOString().slice(0, 10)}.
+Command: \`npm run bench -- ${args.join(' ')}\` (autocannon, ${CONNECTIONS} connections, ${DURATION} s per run, median of ${RUNS} runs;
+every request sends \`Accept: application/geo+json\`). Peers: QGIS Server 3.22 and MapServer 8.0 FastCGI from
+\`../shared/peers/\`, serving our own \`points_prelevement.fgb\` of the same scale, measured in the same run.
+Ratios are meaningful within one run only.
+
+${table(rows)}
+
+${notes.map((n) => `- ${n}`).join('\n')}
+`;
+writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), report);
+console.log(report);

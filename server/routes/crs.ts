@@ -1,0 +1,57 @@
+// OGC API – Features – Part 2 (CRS by reference): crs, bbox-crs, Content-Crs, collection crs lists.
+import { InvalidParameterValue } from '../errors.js';
+import { CRS84, CrsError, contentCrsHeader, isCrs84, makeTransformer, parseCrs, SUPPORTED_CRS_URIS, transformRect, type CrsInfo } from '../crs/index.js';
+import type { OpenApiContribution } from '../openapi.js';
+import type { CollectionDecorator } from './collections.js';
+import type { ItemsExtension } from './items.js';
+
+export const CRS_CONFORMANCE = ['http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs'];
+
+function crsParameter(name: string, value: string | undefined): CrsInfo {
+  if (value === undefined) return CRS84;
+  try {
+    return parseCrs(value);
+  } catch (error) {
+    if (error instanceof CrsError) throw new InvalidParameterValue(name, error.message);
+    throw error;
+  }
+}
+
+export const crsExtension: ItemsExtension = {
+  parameters: ['crs', 'bbox-crs'],
+  featureParameters: ['crs'],
+  apply(params, _collection, plan) {
+    const crs = crsParameter('crs', params.crs);
+    const bboxCrs = crsParameter('bbox-crs', params['bbox-crs']);
+    if (plan.bbox && !isCrs84(bboxCrs)) {
+      // A bbox in EPSG:4326 arrives as minLat,minLon,maxLat,maxLon: transformRect reads a Rect in
+      // its CRS's own axis order, so the parsed numbers go through as they are.
+      try {
+        plan.bbox = transformRect(plan.bbox, bboxCrs, CRS84);
+      } catch (error) {
+        if (error instanceof CrsError) throw new InvalidParameterValue('bbox', error.message);
+        throw error;
+      }
+    }
+    plan.headers['Content-Crs'] = contentCrsHeader(crs);
+    if (!isCrs84(crs)) {
+      const transform = makeTransformer(CRS84, crs);
+      plan.shapers.push((f) => (f.geometry ? { ...f, geometry: transform(f.geometry) } : f));
+    }
+  },
+};
+
+export const crsDecorator: CollectionDecorator = (doc) => {
+  doc.crs = SUPPORTED_CRS_URIS;
+  doc.storageCrs = CRS84.uri;
+};
+
+export const crsOpenApi: OpenApiContribution = {
+  itemsParameters: [
+    { name: 'crs', in: 'query', description: 'SRS des géométries en sortie (URI OGC), par défaut CRS84', schema: { type: 'string', enum: SUPPORTED_CRS_URIS } },
+    { name: 'bbox-crs', in: 'query', description: 'SRS du paramètre bbox (URI OGC), par défaut CRS84', schema: { type: 'string', enum: SUPPORTED_CRS_URIS } },
+  ],
+  featureParameters: [
+    { name: 'crs', in: 'query', description: 'SRS de la géométrie en sortie (URI OGC)', schema: { type: 'string', enum: SUPPORTED_CRS_URIS } },
+  ],
+};
