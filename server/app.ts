@@ -9,18 +9,26 @@ import { NotFound, OgcError } from './errors.js';
 import { collectionsRouter } from './routes/collections.js';
 import { itemsRouter } from './routes/items.js';
 import { CORE_CONFORMANCE, landingRouter } from './routes/landing.js';
-import { CRS_CONFORMANCE, crsDecorator, crsExtension, crsOpenApi } from './routes/crs.js';
+import { crsPart } from './routes/crs.js';
+import type { ApiPart } from './part.js';
 
 export interface AppOptions {
   info: ServiceInfo;
   catalog: () => Catalog;
   logger?: Logger;
+  /** Standard parts besides Core; defaults to every part this server implements. */
+  parts?: ApiPart[];
+}
+
+export function defaultParts(): ApiPart[] {
+  return [crsPart];
 }
 
 const require = createRequire(import.meta.url);
 
 export function createApp(options: AppOptions): express.Express {
-  const ctx: ServerContext = { info: options.info, catalog: options.catalog, conformance: new Set([...CORE_CONFORMANCE, ...CRS_CONFORMANCE]) };
+  const parts = options.parts ?? defaultParts();
+  const ctx: ServerContext = { info: options.info, catalog: options.catalog, conformance: new Set([...CORE_CONFORMANCE, ...parts.flatMap((p) => p.conformance ?? [])]) };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -28,12 +36,13 @@ export function createApp(options: AppOptions): express.Express {
   app.use((_req, res, next) => { res.set('Access-Control-Allow-Origin', '*'); next(); });
   app.use('/assets/leaflet', express.static(dirname(require.resolve('leaflet/dist/leaflet.js')), { maxAge: '7d', immutable: true }));
 
-  app.use(landingRouter(ctx, [crsOpenApi]));
-  app.use(collectionsRouter(ctx, [crsDecorator]));
-  app.use(itemsRouter(ctx, [crsExtension]));
+  const some = <T>(list: (T | undefined)[]) => list.filter((x): x is T => x !== undefined);
+  for (const part of parts) if (part.router) app.use(part.router(ctx));
+  app.use(landingRouter(ctx, some(parts.map((p) => p.openapi)), (base) => parts.flatMap((p) => p.landingLinks?.(base) ?? [])));
+  app.use(collectionsRouter(ctx, some(parts.map((p) => p.collection))));
+  app.use(itemsRouter(ctx, some(parts.map((p) => p.items))));
 
   app.use((req: Request) => { throw new NotFound(`Ressource « ${req.path} » inconnue`); });
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const ogc = error instanceof OgcError ? error : null;
     if (!ogc) options.logger?.error({ err: error, url: req.originalUrl }, 'unexpected error');

@@ -4,6 +4,7 @@ import { CRS84, CrsError, contentCrsHeader, isCrs84, makeTransformer, parseCrs, 
 import type { OpenApiContribution } from '../openapi.js';
 import type { CollectionDecorator } from './collections.js';
 import type { ItemsExtension } from './items.js';
+import type { ApiPart } from '../part.js';
 
 export const CRS_CONFORMANCE = ['http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs'];
 
@@ -55,3 +56,5 @@ export const crsOpenApi: OpenApiContribution = {
     { name: 'crs', in: 'query', description: 'SRS de la géométrie en sortie (URI OGC)', schema: { type: 'string', enum: SUPPORTED_CRS_URIS } },
   ],
 };
+
+export const crsPart: ApiPart = { name: 'crs', conformance: CRS_CONFORMANCE, items: crsExtension, collection: crsDecorator, openapi: crsOpenApi };

@@ -1,0 +1,19 @@
+// A standard part (CRS, Filtering, Tiles, formats…) as one pluggable unit: its conformance
+// classes, its routes, what it adds to items requests, collections and the OpenAPI document.
+import type { Router } from 'express';
+import type { ServerContext } from './context.js';
+import type { Link } from './formats/geojson.js';
+import type { OpenApiContribution } from './openapi.js';
+import type { CollectionDecorator } from './routes/collections.js';
+import type { ItemsExtension } from './routes/items.js';
+
+export interface ApiPart {
+  name: string;
+  conformance?: string[];
+  /** Routes of its own, mounted before the core routes. */
+  router?: (ctx: ServerContext) => Router;
+  items?: ItemsExtension;
+  collection?: CollectionDecorator;
+  openapi?: OpenApiContribution;
+  landingLinks?: (base: string) => Link[];
+}
