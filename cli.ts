@@ -62,6 +62,9 @@ program.command('serve')
       const port = typeof address === 'object' && address ? address.port : options.port;
       logger.info({ url: `http://localhost:${port}`, dataDir }, 'serving');
     });
+    // Longer than common proxies' idle timeouts, so a reused connection is never closed under a client.
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     const stop = () => { server.close(() => void catalog.close().then(() => process.exit(0))); setTimeout(() => process.exit(0), 5000).unref(); };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);

@@ -10,6 +10,7 @@ import { collectionsRouter } from './routes/collections.js';
 import { itemsRouter } from './routes/items.js';
 import { CORE_CONFORMANCE, landingRouter } from './routes/landing.js';
 import { crsPart } from './routes/crs.js';
+import { schemaPart } from './routes/schema.js';
 import type { ApiPart } from './part.js';
 
 export interface AppOptions {
@@ -21,7 +22,7 @@ export interface AppOptions {
 }
 
 export function defaultParts(): ApiPart[] {
-  return [crsPart];
+  return [crsPart, schemaPart];
 }
 
 const require = createRequire(import.meta.url);

@@ -2,7 +2,7 @@
 // one predicate compiled once per request.
 import { InvalidParameterValue } from './errors.js';
 import type { Interval } from './params/datetime.js';
-import type { CollectionDefinition, Feature, FeaturePredicate, PropertyDefinition } from './types.js';
+import { withNeeds, type CollectionDefinition, type Feature, type FeaturePredicate, type PropertyDefinition } from './types.js';
 
 function typedValue(property: PropertyDefinition, raw: string): unknown {
   switch (property.type) {
@@ -31,12 +31,15 @@ export function propertyPredicate(definition: CollectionDefinition, query: Recor
     const values = new Set(raw.split(',').map((v) => typedValue(property, v)));
     const name = property.name;
     if (property.type === 'array') {
-      tests.push((f) => {
+      tests.push(withNeeds((f) => {
         const list = f.properties[name];
         return Array.isArray(list) && list.some((v) => values.has(v));
-      });
+      }, [name]));
+    } else if (values.size === 1) {
+      const only = [...values][0];
+      tests.push(withNeeds((f) => f.properties[name] === only, [name]));
     } else {
-      tests.push((f) => values.has(f.properties[name]));
+      tests.push(withNeeds((f) => values.has(f.properties[name]), [name]));
     }
   }
   return and(tests);
@@ -62,16 +65,18 @@ export function datetimePredicate(definition: CollectionDefinition, interval: In
   };
   const startName = temporal.start;
   const endName = temporal.end ?? temporal.start;
-  return (f: Feature) => {
+  return withNeeds((f: Feature) => {
     const start = read(f.properties[startName], false) ?? -Infinity;
     const end = read(f.properties[endName], true) ?? Infinity;
     return start <= qEnd && end >= qStart;
-  };
+  }, [...new Set([startName, endName])]);
 }
 
 export function and(tests: (FeaturePredicate | undefined)[]): FeaturePredicate | undefined {
   const list = tests.filter((t): t is FeaturePredicate => t !== undefined);
   if (list.length === 0) return undefined;
   if (list.length === 1) return list[0];
-  return (f) => list.every((t) => t(f));
+  const known = list.every((t) => t.needs);
+  const test = (f: Feature) => { for (const t of list) if (!t(f)) return false; return true; };
+  return known ? withNeeds(test, [...new Set(list.flatMap((t) => t.needs!.properties))], list.some((t) => t.needs!.geometry)) : test;
 }

@@ -64,8 +64,18 @@ export interface Feature {
   properties: Properties;
 }
 
-/** A predicate evaluated on decoded features (attribute, datetime, CQL2 filters). */
-export type FeaturePredicate = (feature: Feature) => boolean;
+/**
+ * A predicate evaluated on decoded features (attribute, datetime, CQL2 filters). When it says
+ * which properties it reads (and whether it reads the geometry), a scan decodes only those
+ * before testing, and decodes the whole feature only for matches.
+ */
+export type FeaturePredicate = ((feature: Feature) => boolean) & { needs?: PredicateNeeds };
+
+export interface PredicateNeeds { properties: string[]; geometry: boolean }
+
+export function withNeeds(test: (feature: Feature) => boolean, properties: string[], geometry = false): FeaturePredicate {
+  return Object.assign(test, { needs: { properties, geometry } });
+}
 
 export interface ProviderQuery {
   /** Bounding box in the storage CRS (CRS84): pushed down to the spatial index. */

@@ -5,7 +5,7 @@ import type { Feature as GeoJsonFeature } from 'geojson';
 import type { ServedCollection } from '../catalog.js';
 import { baseUrl, collectionOr404, queryStrings, type ServerContext } from '../context.js';
 import { NotFound } from '../errors.js';
-import { featureDocument, plainShaper, writeFeatureCollection, type FeatureShaper, type Link } from '../formats/geojson.js';
+import { featureDocumentJson, plainShaper, writeFeatureCollection, type FeatureShaper, type Link } from '../formats/geojson.js';
 import { escapeHtml, featureRows, mapScript, page, propertyTable } from '../formats/html.js';
 import { parseBbox } from '../params/bbox.js';
 import { parseDatetime } from '../params/datetime.js';
@@ -52,6 +52,13 @@ class CountCache {
     this.entries.set(key, value);
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
   }
+}
+
+const numberSets = new WeakMap<object, Set<string>>();
+function numberProperties(definition: ServedCollection['definition']): Set<string> {
+  let set = numberSets.get(definition);
+  if (!set) numberSets.set(definition, (set = new Set(definition.properties.filter((p) => p.type === 'number').map((p) => p.name))));
+  return set;
 }
 
 function composeShaper(shapers: ((f: GeoJsonFeature) => GeoJsonFeature)[]): FeatureShaper {
@@ -156,7 +163,7 @@ ${mapScript('map', { type: 'FeatureCollection', features: features.map((f) => sh
         const numberMatched = await matched();
         return { numberMatched, links: links(numberReturned, numberMatched) };
       },
-    }, shape, format.mediaType);
+    }, shape, format.mediaType, numberProperties(definition));
   });
 
   router.get('/collections/:collectionId/items/:featureId', async (req: Request, res: Response) => {
@@ -185,7 +192,7 @@ ${mapScript('map', { type: 'FeatureCollection', features: features.map((f) => sh
         { href: `${base}/collections/${definition.id}/items?f=html`, label: 'Entités' }] }, body, { map: true }));
       return;
     }
-    res.type('application/geo+json').send(JSON.stringify(featureDocument(feature, shape, links)));
+    res.type('application/geo+json').send(featureDocumentJson(feature, shape, links, numberProperties(definition)));
   });
 
   return router;

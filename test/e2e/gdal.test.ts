@@ -9,7 +9,7 @@ const skip = hasCommand('ogrinfo') ? false : 'ogrinfo (Debian gdal-bin) is not i
 let server: Running;
 
 function ogrinfo(args: string[]): string {
-  const result = spawnSync('ogrinfo', ['-ro', ...args], { encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync('ogrinfo', ['-ro', ...args], { encoding: 'utf8', timeout: 120_000, maxBuffer: 1 << 30 });
   assert.equal(result.status, 0, result.stderr);
   return result.stdout;
 }

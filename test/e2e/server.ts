@@ -33,7 +33,7 @@ export interface Running { base: string; process: ChildProcess; stop(): Promise<
 export async function startServer(dataDir: string, extraArgs: string[] = []): Promise<Running> {
   const port = await freePort();
   const child = spawn(process.execPath, [CLI, 'serve', '--data', dataDir, '--port', String(port), '--host', '127.0.0.1', ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' },
   });
   let stderr = '';
   child.stderr!.on('data', (d) => { stderr += d; });

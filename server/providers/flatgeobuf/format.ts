@@ -130,12 +130,13 @@ const textDecoder = new TextDecoder();
 
 /** Decodes one size-prefixed feature at `position` of `bytes`. */
 export function decodeFeature(
-  bytes: Uint8Array,
+  bytes: Uint8Array | flatbuffers.ByteBuffer,
   position: number,
   header: HeaderMeta,
   options: DecodeOptions,
 ): { geometry: Geometry | null; properties: Record<string, unknown> } {
-  const bb = new flatbuffers.ByteBuffer(bytes);
+  // One ByteBuffer per chunk can serve every feature in it.
+  const bb = bytes instanceof flatbuffers.ByteBuffer ? bytes : new flatbuffers.ByteBuffer(bytes);
   bb.setPosition(position);
   const feature = FgbFeature.getSizePrefixedRootAsFeature(bb);
   let geometry: Geometry | null = null;
@@ -149,11 +150,12 @@ export function decodeFeature(
 function decodeProperties(feature: FgbFeature, header: HeaderMeta, options: DecodeOptions): Record<string, unknown> {
   const columns = header.columns ?? [];
   const properties: Record<string, unknown> = {};
-  for (const column of columns) properties[column.name] = null;
+  const wanted = options.columns;
+  if (wanted) for (const name of wanted) properties[name] = null;
+  else for (const column of columns) properties[column.name] = null;
   const array = feature.propertiesArray();
   if (!array) return properties;
   const view = new DataView(array.buffer, array.byteOffset, array.byteLength);
-  const wanted = options.columns;
   let offset = 0;
   while (offset < array.byteLength) {
     const column = columns[view.getUint16(offset, true)];

@@ -1,4 +1,5 @@
 // Provider over one FlatGeobuf file (local path or http(s) URL), read by range, never whole.
+import * as flatbuffers from 'flatbuffers';
 import type { Feature, FeaturePredicate, Provider, ProviderQuery, ProviderResult, ProviderStats, Rect } from '../../types.js';
 import { CachedRangeSource, openRangeSource, type RangeSource } from '../range-client.js';
 import { decodeFeature, featureOffsets, readLayout, searchIndex, type DecodeOptions, type FileLayout } from './format.js';
@@ -11,6 +12,13 @@ export interface FlatGeobufProviderOptions {
   jsonColumns?: string[];
   /** Bytes of block cache for header, index and small feature reads. */
   cacheBytes?: number;
+}
+
+interface ReadMode {
+  predicate: FeaturePredicate;
+  /** Decode matches whole (page) or only as far as the predicate needs (counting). */
+  full: boolean;
+  decode?: DecodeOptions;
 }
 
 const RUN_MAX_FEATURES = 1024;
@@ -69,17 +77,17 @@ export class FlatGeobufProvider implements Provider {
         : this.readRange(offset, Math.min(offset + limit, total) - 1);
       return { features, numberMatched: async () => total };
     }
-    // With a predicate: skip and fill the page, then (only if asked) keep counting.
+    // With a predicate: skip and fill the page, then (only if asked) keep counting, decoding
+    // from then on only what the predicate reads.
+    const mode: ReadMode = { predicate: query.predicate, full: true };
+    const all = candidates ? this.readIndices(candidates, mode) : this.readRange(0, this.layout.header.featuresCount - 1, mode);
+    const iterator = all[Symbol.asyncIterator]();
     let matched = 0;
     let done = false;
-    const predicate = query.predicate;
-    const all = candidates ? this.readIndices(candidates) : this.readRange(0, this.layout.header.featuresCount - 1);
-    const iterator = all[Symbol.asyncIterator]();
     async function* page(): AsyncGenerator<Feature> {
       while (matched < offset + limit) {
         const next = await iterator.next();
         if (next.done) { done = true; return; }
-        if (!predicate(next.value)) continue;
         matched++;
         if (matched > offset) yield next.value;
       }
@@ -88,21 +96,16 @@ export class FlatGeobufProvider implements Provider {
       features: page(),
       numberMatched: async () => {
         if (!query.count) { await iterator.return?.(undefined); return undefined; }
-        if (!done) {
-          for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-            if (predicate(next.value)) matched++;
-          }
-        }
+        mode.full = false;
+        if (!done) for (let next = await iterator.next(); !next.done; next = await iterator.next()) matched++;
         return matched;
       },
     };
   }
 
   async *scan(bbox?: Rect, predicate?: FeaturePredicate): AsyncIterable<Feature> {
-    const features = bbox ? this.readIndices(await this.candidates(bbox)) : this.readRange(0, this.layout.header.featuresCount - 1);
-    for await (const feature of features) {
-      if (!predicate || predicate(feature)) yield feature;
-    }
+    const mode: ReadMode | undefined = predicate ? { predicate, full: true } : undefined;
+    yield* bbox ? this.readIndices(await this.candidates(bbox), mode) : this.readRange(0, this.layout.header.featuresCount - 1, mode);
   }
 
   async get(id: string): Promise<Feature | null> {
@@ -128,27 +131,44 @@ export class FlatGeobufProvider implements Provider {
     return searchIndex(this.source, this.layout, bbox);
   }
 
-  private toFeature(bytes: Uint8Array, position: number, index: number): Feature {
+  private toFeature(bytes: Uint8Array | flatbuffers.ByteBuffer, position: number, index: number): Feature {
     const { geometry, properties } = decodeFeature(bytes, position, this.layout.header, this.decodeOptions);
     const idProperties = this.options.idProperties;
     const id = idProperties.length === 1 ? String(properties[idProperties[0]]) : idProperties.map((p) => properties[p]).join('_');
     return { id, index, geometry, properties };
   }
 
+  /** Applies the read mode's predicate, decoding first only what it needs. */
+  private filtered(bb: flatbuffers.ByteBuffer, position: number, index: number, mode: ReadMode | undefined): Feature | null {
+    if (!mode) return this.toFeature(bb, position, index);
+    const needs = mode.predicate.needs;
+    if (!needs) {
+      const feature = this.toFeature(bb, position, index);
+      return mode.predicate(feature) ? feature : null;
+    }
+    mode.decode ??= { columns: new Set(needs.properties), geometry: needs.geometry, jsonColumns: this.decodeOptions.jsonColumns };
+    const partial = decodeFeature(bb, position, this.layout.header, mode.decode);
+    if (!mode.predicate({ id: '', index, geometry: partial.geometry, properties: partial.properties })) return null;
+    return mode.full ? this.toFeature(bb, position, index) : { id: '', index, ...partial };
+  }
+
   /** Features from..to (inclusive, file order). Small ranges go through the index, large ones stream. */
-  private async *readRange(from: number, to: number): AsyncGenerator<Feature> {
+  private async *readRange(from: number, to: number, mode?: ReadMode): AsyncGenerator<Feature> {
     if (to < from) return;
     if (this.layout.header.indexNodeSize === 0 || to - from > RUN_MAX_FEATURES) {
-      yield* this.sequential(from, to);
+      yield* this.sequential(from, to, mode);
       return;
     }
     const offsets = await featureOffsets(this.source, this.layout, from, to);
-    const bytes = await this.source.read(this.layout.featuresOffset + offsets[0], offsets[to - from + 1] - offsets[0]);
-    for (let i = from; i <= to; i++) yield this.toFeature(bytes, offsets[i - from] - offsets[0], i);
+    const bb = new flatbuffers.ByteBuffer(await this.source.read(this.layout.featuresOffset + offsets[0], offsets[to - from + 1] - offsets[0]));
+    for (let i = from; i <= to; i++) {
+      const feature = this.filtered(bb, offsets[i - from] - offsets[0], i, mode);
+      if (feature) yield feature;
+    }
   }
 
   /** Streams the features section in large chunks, from feature `from` to `to`. */
-  private async *sequential(from: number, to: number): AsyncGenerator<Feature> {
+  private async *sequential(from: number, to: number, mode?: ReadMode): AsyncGenerator<Feature> {
     let position = this.layout.featuresOffset;
     if (from > 0 && this.layout.header.indexNodeSize > 0) {
       position += (await featureOffsets(this.source, this.layout, from, from))[0];
@@ -160,11 +180,15 @@ export class FlatGeobufProvider implements Provider {
       position += chunk.length;
       const bytes = carry.length ? concat(carry, chunk) : chunk;
       const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const bb = new flatbuffers.ByteBuffer(bytes);
       let at = 0;
       while (at + 4 <= bytes.length && index <= to) {
         const size = view.getUint32(at, true);
         if (at + 4 + size > bytes.length) break;
-        if (index >= from) yield this.toFeature(bytes, at, index);
+        if (index >= from) {
+          const feature = this.filtered(bb, at, index, mode);
+          if (feature) yield feature;
+        }
         index++;
         at += 4 + size;
       }
@@ -174,7 +198,7 @@ export class FlatGeobufProvider implements Provider {
   }
 
   /** Reads the features at sorted indices, grouping near neighbours into one range read. */
-  private async *readIndices(indices: Uint32Array): AsyncGenerator<Feature> {
+  private async *readIndices(indices: Uint32Array, mode?: ReadMode): AsyncGenerator<Feature> {
     let i = 0;
     while (i < indices.length) {
       let j = i;
@@ -182,8 +206,11 @@ export class FlatGeobufProvider implements Provider {
       const from = indices[i];
       const to = indices[j];
       const offsets = await featureOffsets(this.source, this.layout, from, to);
-      const bytes = await this.source.read(this.layout.featuresOffset + offsets[0], offsets[to - from + 1] - offsets[0]);
-      for (let k = i; k <= j; k++) yield this.toFeature(bytes, offsets[indices[k] - from] - offsets[0], indices[k]);
+      const bb = new flatbuffers.ByteBuffer(await this.source.read(this.layout.featuresOffset + offsets[0], offsets[to - from + 1] - offsets[0]));
+      for (let k = i; k <= j; k++) {
+        const feature = this.filtered(bb, offsets[indices[k] - from] - offsets[0], indices[k], mode);
+        if (feature) yield feature;
+      }
       i = j + 1;
     }
   }

@@ -1,0 +1,69 @@
+// /collections/{id}/schema: the feature schema as JSON Schema 2020-12 (OGC API – Features –
+// Part 5 style, with x-ogc-role), linked as `describedby` so clients (GDAL) get exact field types
+// instead of guessing them from a first page.
+import { Router } from 'express';
+import { baseUrl, collectionOr404, queryStrings, type ServerContext } from '../context.js';
+import type { ApiPart } from '../part.js';
+import type { CollectionDefinition, PropertyDefinition } from '../types.js';
+
+export const SCHEMA_MEDIA_TYPE = 'application/schema+json';
+
+export function propertyJsonSchema(p: PropertyDefinition): Record<string, unknown> {
+  const base: Record<string, unknown> = { title: p.title };
+  if (p.description) base.description = p.description;
+  switch (p.type) {
+    case 'integer': Object.assign(base, { type: 'integer' }); break;
+    case 'number': Object.assign(base, { type: 'number' }); break;
+    case 'boolean': Object.assign(base, { type: 'boolean' }); break;
+    case 'date': Object.assign(base, { type: 'string', format: 'date' }); break;
+    case 'array': Object.assign(base, { type: 'array', items: { type: p.items ?? 'string' } }); break;
+    default:
+      Object.assign(base, { type: 'string' });
+      if (p.format) base.format = p.format;
+  }
+  if (p.enum) base.enum = Object.keys(p.enum);
+  return base;
+}
+
+export function featureSchema(definition: CollectionDefinition, id: string): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const p of definition.properties) properties[p.name] = propertyJsonSchema(p);
+  if (definition.temporal) {
+    (properties[definition.temporal.start] as Record<string, unknown>)['x-ogc-role'] = definition.temporal.end ? 'primary-interval-start' : 'primary-instant';
+    if (definition.temporal.end) (properties[definition.temporal.end] as Record<string, unknown>)['x-ogc-role'] = 'primary-interval-end';
+  }
+  if (definition.idProperties.length === 1) (properties[definition.idProperties[0]] as Record<string, unknown>)['x-ogc-role'] = 'id';
+  if (definition.geometryType) {
+    properties.geometry = { 'x-ogc-role': 'primary-geometry', format: `geometry-${definition.geometryType.toLowerCase()}` };
+  }
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: id,
+    type: 'object',
+    title: definition.title,
+    description: definition.description,
+    properties,
+  };
+}
+
+export const schemaPart: ApiPart = {
+  name: 'schema',
+  router: (ctx: ServerContext) => {
+    const router = Router();
+    router.get('/collections/:collectionId/schema', (req, res) => {
+      queryStrings(req, ['f']);
+      const { definition } = collectionOr404(ctx, req.params.collectionId);
+      const href = `${baseUrl(ctx, req)}/collections/${definition.id}/schema`;
+      res.type(SCHEMA_MEDIA_TYPE).send(JSON.stringify(featureSchema(definition, href)));
+    });
+    return router;
+  },
+  collection: (doc, collection, base) => {
+    doc.links.push({ href: `${base}/collections/${collection.definition.id}/schema`, rel: 'describedby', type: SCHEMA_MEDIA_TYPE, title: 'Schéma des entités (JSON Schema)' });
+  },
+  openapi: {
+    paths: (catalog) => Object.fromEntries(catalog.list().map(({ definition }) => [`/collections/${definition.id}/schema`, {
+      get: { summary: `${definition.title} : schéma des entités`, operationId: `getSchema_${definition.id}`, tags: [definition.id], responses: { 200: { description: 'JSON Schema', content: { [SCHEMA_MEDIA_TYPE]: {} } } } },
+    }])),
+  },
+};

@@ -1,0 +1,269 @@
+// Mapbox Vector Tile encoding of CRS84 features: geojson-vt clips/simplifies, vt-pbf writes.
+import GeoJSONVT from 'geojson-vt';
+import vtpbf from 'vt-pbf';
+import type { Feature as GeoJsonFeature, Geometry, Position } from 'geojson';
+import type { Feature } from '../types.js';
+import { lonLatToTile, resolveTms, validTile, type TileMatrixSet, type TmsRef } from './matrix-sets.js';
+import {
+  clusterPoints,
+  countOwned,
+  DEFAULT_MAX_BYTES,
+  DEFAULT_MAX_FEATURES,
+  GRID_SIZES,
+  isPointLayer,
+  localPositions,
+} from './thin.js';
+
+export const TILE_EXTENT = 4096;
+export const TILE_BUFFER = 64;
+/** geojson-vt's default simplification tolerance, in tile pixels (of 4096). */
+const TOLERANCE = 3;
+
+export interface TileLayerInput {
+  /** MVT layer name (unique within a tile). */
+  name: string;
+  /** Features in CRS84; the caller should select them with bufferedTileBounds(). */
+  features: Feature[];
+}
+
+export interface EncodeOptions {
+  /** Point layers with more points than this in the tile are grid-clustered. Default 2,000. */
+  maxFeatures?: number;
+  /** Hard cap on the encoded tile size. Default 500 KiB. */
+  maxBytes?: number;
+  /** Numeric property summed in clusters as `${sumProperty}_sum`. */
+  sumProperty?: string;
+}
+
+type TagFeature = GeoJsonFeature<Geometry, Record<string, unknown>>;
+interface Prepared {
+  name: string;
+  features: TagFeature[];
+  /** Coordinates already placed in the local tile (see localToVirtual), not CRS84. */
+  local?: boolean;
+}
+
+/** MVT values are string/number/boolean: nulls dropped, objects and arrays as JSON. */
+function tagValue(v: unknown): string | number | boolean | undefined {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return v;
+    case 'number':
+      return Number.isFinite(v) ? v : undefined;
+    case 'bigint':
+      return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+    case 'object':
+      if (v === null) return undefined;
+      if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.toISOString();
+      return JSON.stringify(v);
+    default:
+      return undefined;
+  }
+}
+
+/** MVT-ready properties; the feature id becomes the `id` property. */
+function tagsOf(f: Feature, lean: boolean): Record<string, unknown> {
+  const tags: Record<string, unknown> = {};
+  if (!lean) {
+    for (const key in f.properties) {
+      const value = tagValue(f.properties[key]);
+      if (value !== undefined) tags[key] = value;
+    }
+  }
+  tags.id = f.id;
+  return tags;
+}
+
+function mapPositions(c: unknown, fn: (p: Position) => Position): unknown {
+  if (!Array.isArray(c)) return c;
+  return typeof c[0] === 'number' ? fn(c as Position) : c.map((x) => mapPositions(x, fn));
+}
+
+function mapGeometry(g: Geometry, fn: (p: Position) => Position): Geometry {
+  if (g.type === 'GeometryCollection') {
+    return { type: g.type, geometries: g.geometries.map((x) => mapGeometry(x, fn)) };
+  }
+  return { type: g.type, coordinates: mapPositions(g.coordinates, fn) } as Geometry;
+}
+
+/**
+ * geojson-vt only knows Web Mercator. A WorldCRS84Quad tile z/row/col is the geojson-vt tile
+ * (z+1)/col/row once latitude is moved to the "fake" latitude whose Mercator y is (90 − lat)/360:
+ * x = (lon + 180)/360 already matches, and the world then fills the upper half of the square.
+ * Straight edges stay straight since the overall map (lon, lat) → tile pixels is affine.
+ */
+function crs84ToFakeMercator(p: Position): Position {
+  const lat = Math.max(-90, Math.min(90, p[1]));
+  return [p[0], (Math.atan(Math.sinh((Math.PI * (90 + lat)) / 180)) * 180) / Math.PI];
+}
+
+/**
+ * Points skip geojson-vt's drill-down from z0: their position (u, v) inside the tile is known,
+ * so they are placed in the geojson-vt tile 2/1/1 (away from the antimeridian wrap), whose
+ * pixels are the target tile's pixels, whatever the tile matrix set.
+ */
+const LOCAL_TILE = { z: 2, x: 1, y: 1 };
+const BUFFER = TILE_BUFFER / TILE_EXTENT;
+
+function localToVirtual(u: number, v: number): Position {
+  const y = 1 - (1 + v) / 2; // 1 − 2·fy with fy = (1 + v)/4
+  return [((1 + u) / 4) * 360 - 180, (Math.atan(Math.sinh(Math.PI * y)) * 180) / Math.PI];
+}
+
+const inBuffer = (u: number, v: number) => u >= -BUFFER && u <= 1 + BUFFER && v >= -BUFFER && v <= 1 + BUFFER;
+
+/** One layer as a standalone MVT; 0 bytes when none of its features reaches the tile. */
+function encodeLayer(
+  layer: Prepared,
+  set: TileMatrixSet,
+  z: number,
+  row: number,
+  col: number,
+  tolerance: number,
+): Uint8Array {
+  if (layer.features.length === 0) return new Uint8Array(0);
+  const crs84 = !layer.local && set.id === 'WorldCRS84Quad';
+  const [gz, x, y] = layer.local ? [LOCAL_TILE.z, LOCAL_TILE.x, LOCAL_TILE.y] : [crs84 ? z + 1 : z, col, row];
+  const features = crs84
+    ? layer.features.map((f) => ({ ...f, geometry: mapGeometry(f.geometry, crs84ToFakeMercator) }))
+    : layer.features;
+  const index = new GeoJSONVT(
+    { type: 'FeatureCollection', features },
+    {
+      // Deeper than the tile: the tile itself gets simplified (none at maxZoom), and line and
+      // polygon vertices are quantized to 1/16 px instead of 1 px.
+      maxZoom: Math.min(24, gz + 4),
+      indexMaxZoom: 0,
+      tolerance,
+      extent: TILE_EXTENT,
+      buffer: TILE_BUFFER,
+    },
+  );
+  const tile = index.getTile(gz, x, y);
+  if (!tile || tile.features.length === 0) return new Uint8Array(0);
+  return vtpbf.fromGeojsonVt({ [layer.name]: tile }, { version: 2, extent: TILE_EXTENT });
+}
+
+function tagFeatures(features: readonly Feature[], lean: boolean): TagFeature[] {
+  const out: TagFeature[] = [];
+  for (const f of features) {
+    if (f.geometry) out.push({ type: 'Feature', geometry: f.geometry, properties: tagsOf(f, lean) });
+  }
+  return out;
+}
+
+/** Points of a point layer that reach the tile, placed in the local tile. */
+function localPoints(features: readonly Feature[], pos: Float64Array, lean: boolean): TagFeature[] {
+  const out: TagFeature[] = [];
+  for (let i = 0; i < features.length; i++) {
+    const u = pos[2 * i];
+    const v = pos[2 * i + 1];
+    if (!inBuffer(u, v)) continue; // also drops NaN (no geometry)
+    const geometry = { type: 'Point' as const, coordinates: localToVirtual(u, v) };
+    out.push({ type: 'Feature', geometry, properties: tagsOf(features[i], lean) });
+  }
+  return out;
+}
+
+const size = (parts: Uint8Array[]) => parts.reduce((n, p) => n + p.length, 0);
+
+/** An MVT is a sequence of layer messages: per-layer encodings concatenate into one tile. */
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(size(parts));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+interface Step {
+  /** Cells per side for point layers; null: cluster only layers over maxFeatures, at 64. */
+  grid: number | null;
+  /** Drop attributes (features keep `id`, clusters their count and sum) and simplify more. */
+  lean: boolean;
+}
+
+/** Escalation until the tile fits: cluster every point layer, go lean, shrink the grid. */
+const STEPS: Step[] = [
+  { grid: null, lean: false },
+  { grid: GRID_SIZES[0], lean: false },
+  ...GRID_SIZES.map((grid) => ({ grid, lean: true })),
+];
+/** Lean tolerance: 12/4096 of a tile is under one screen pixel of a 256 px tile. */
+const toleranceOf = (lean: boolean) => (lean ? 4 * TOLERANCE : TOLERANCE);
+
+/**
+ * Encodes one tile as a Mapbox Vector Tile (MVT 2.1, extent 4096, buffer 64) from CRS84 features.
+ * Dense point layers are grid-clustered; the result never exceeds maxBytes (as a last resort,
+ * non-point layers are sampled, then dropped). Returns 0 bytes when no feature reaches the tile.
+ */
+export function encodeTile(
+  layers: TileLayerInput[],
+  tms: TmsRef,
+  z: number,
+  row: number,
+  col: number,
+  options: EncodeOptions = {},
+): Uint8Array {
+  const set = resolveTms(tms);
+  if (!validTile(set, z, row, col)) throw new RangeError(`Invalid tile ${set.id}/${z}/${row}/${col}`);
+  if (new Set(layers.map((l) => l.name)).size !== layers.length) throw new RangeError('Duplicate layer name');
+  const maxFeatures = options.maxFeatures ?? DEFAULT_MAX_FEATURES;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+
+  const info = layers.map((layer) => {
+    const pos = isPointLayer(layer.features) ? localPositions(layer.features, set, z, row, col) : null;
+    const dense = pos !== null && countOwned(pos, set, z, row, col) > maxFeatures;
+    const tagged: Partial<Record<'full' | 'lean', TagFeature[]>> = {};
+    const plain = (lean: boolean): TagFeature[] =>
+      (tagged[lean ? 'lean' : 'full'] ??= pos ? localPoints(layer.features, pos, lean) : tagFeatures(layer.features, lean));
+    return { layer, pos, dense, plain, encoded: new Map<string, Uint8Array>() };
+  });
+
+  // Encodings are memoized per layer: most steps only change the point layers.
+  const part = (i: number, step: Step): Uint8Array => {
+    const { layer, pos, dense, plain, encoded } = info[i];
+    const grid = step.grid ?? (dense ? GRID_SIZES[0] : null);
+    const clustered = pos !== null && grid !== null;
+    const key = clustered ? `grid${grid}/${step.lean}` : `plain/${step.lean}`;
+    let bytes = encoded.get(key);
+    if (!bytes) {
+      const features = clustered
+        ? clusterPoints(layer.features, pos, set, z, row, col, { gridSize: grid, sumProperty: options.sumProperty, lean: step.lean })
+            .map((f) => {
+              const [x, y] = lonLatToTile(set, z, f.geometry.coordinates[0], f.geometry.coordinates[1]);
+              return { ...f, geometry: { type: 'Point' as const, coordinates: localToVirtual(x - col, y - row) } };
+            })
+        : plain(step.lean);
+      bytes = encodeLayer({ name: layer.name, features, local: pos !== null }, set, z, row, col, toleranceOf(step.lean));
+      encoded.set(key, bytes);
+    }
+    return bytes;
+  };
+
+  let parts: Uint8Array[] = [];
+  for (const step of STEPS) {
+    parts = info.map((_, i) => part(i, step));
+    if (size(parts) <= maxBytes) return concat(parts);
+  }
+
+  // Point layers are down to one cluster: sample the other layers, then drop them.
+  const others = info.filter((l) => !l.pos);
+  for (let stride = 2; ; stride *= 2) {
+    const sampled = info.map((l, i) =>
+      l.pos
+        ? parts[i]
+        : encodeLayer(
+            { name: l.layer.name, features: l.plain(true).filter((_, k) => k % stride === 0), local: false },
+            set, z, row, col, toleranceOf(true),
+          ),
+    );
+    if (size(sampled) <= maxBytes) return concat(sampled);
+    if (others.every((l) => l.plain(true).length <= stride)) break;
+  }
+  const pointsOnly = parts.filter((_, i) => info[i].pos);
+  return size(pointsOnly) <= maxBytes ? concat(pointsOnly) : new Uint8Array(0);
+}
