@@ -4,7 +4,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { resolve } from 'node:path';
 import { pino } from 'pino';
-import { createApp } from './server/app.js';
+import { createServer } from 'node:http';
+import { createApp, MAX_HEADER_SIZE } from './server/app.js';
 import { openCatalog } from './server/catalog.js';
 import type { BuildProgress } from './collections/build.js';
 import { buildDefaultDataset, datasetPresent } from './collections/dataset.js';
@@ -57,7 +58,7 @@ program.command('serve')
     }
     const catalog = await openCatalog(dataDir, collections);
     const app = createApp({ info: { ...SERVICE_INFO, baseUrl: options.baseUrl }, catalog: () => catalog, logger });
-    const server = app.listen(options.port, options.host, () => {
+    const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, app).listen(options.port, options.host, () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : options.port;
       logger.info({ url: `http://localhost:${port}`, dataDir }, 'serving');

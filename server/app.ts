@@ -11,6 +11,7 @@ import { itemsRouter } from './routes/items.js';
 import { CORE_CONFORMANCE, landingRouter } from './routes/landing.js';
 import { crsPart } from './routes/crs.js';
 import { schemaPart } from './routes/schema.js';
+import { filterPart } from './routes/filter.js';
 import type { ApiPart } from './part.js';
 
 export interface AppOptions {
@@ -22,10 +23,13 @@ export interface AppOptions {
 }
 
 export function defaultParts(): ApiPart[] {
-  return [crsPart, schemaPart];
+  return [crsPart, schemaPart, filterPart];
 }
 
 const require = createRequire(import.meta.url);
+
+/** Long CQL2 filters travel in the URL: accept up to 256 KiB of request line and headers. */
+export const MAX_HEADER_SIZE = 256 * 1024;
 
 export function createApp(options: AppOptions): express.Express {
   const parts = options.parts ?? defaultParts();

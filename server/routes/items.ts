@@ -4,7 +4,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Feature as GeoJsonFeature } from 'geojson';
 import type { ServedCollection } from '../catalog.js';
 import { baseUrl, collectionOr404, queryStrings, type ServerContext } from '../context.js';
-import { NotFound } from '../errors.js';
+import { InvalidParameterValue, NotFound } from '../errors.js';
 import { featureDocumentJson, plainShaper, writeFeatureCollection, type FeatureShaper, type Link } from '../formats/geojson.js';
 import { escapeHtml, featureRows, mapScript, page, propertyTable } from '../formats/html.js';
 import { parseBbox } from '../params/bbox.js';
@@ -12,7 +12,8 @@ import { parseDatetime } from '../params/datetime.js';
 import { negotiate, type FormatChoice } from '../params/format.js';
 import { parseLimit, parseOffset } from '../params/limit.js';
 import { and, datetimePredicate, propertyPredicate } from '../plan.js';
-import type { Feature, FeaturePredicate, Rect } from '../types.js';
+import type { Feature, FeaturePredicate, ProviderResult, Rect } from '../types.js';
+import { compareBy, topK, type SortKey } from '../sort.js';
 
 export interface ItemsPlan {
   bbox?: Rect;
@@ -20,6 +21,8 @@ export interface ItemsPlan {
   /** Applied in order to each output feature (property selection, reprojection…). */
   shapers: ((f: GeoJsonFeature) => GeoJsonFeature)[];
   headers: Record<string, string>;
+  /** sortby: the page is the best offset+limit of a full scan (bounded heap). */
+  sort?: SortKey[];
 }
 
 /** A standard part that adds query parameters to items (and feature) requests. */
@@ -52,6 +55,16 @@ class CountCache {
     this.entries.set(key, value);
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
   }
+}
+
+/** Sorted pages keep offset+limit features in memory: past this depth, ask for a filter instead. */
+export const MAX_SORTED_DEPTH = 100_000;
+
+async function sortedPage(source: AsyncIterable<Feature>, offset: number, limit: number, keys: SortKey[]): Promise<ProviderResult> {
+  if (offset + limit > MAX_SORTED_DEPTH) throw new InvalidParameterValue('offset', `avec sortby, offset + limit ne peut dépasser ${MAX_SORTED_DEPTH} ; affinez le filtre`);
+  const { top, count } = await topK(source, offset + limit, compareBy(keys));
+  async function* page() { yield* top.slice(offset); }
+  return { features: page(), numberMatched: async () => count };
 }
 
 const numberSets = new WeakMap<object, Set<string>>();
@@ -113,7 +126,10 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
     if (extra) {
       // Streaming formats: the page (offset/limit), or the whole result when limit is absent.
       const wholeResult = params.limit === undefined;
-      const result = await provider.query({ bbox: itemsPlan.bbox, predicate, offset, limit: wholeResult ? Number.MAX_SAFE_INTEGER : limit, count: false });
+      if (wholeResult && itemsPlan.sort) throw new InvalidParameterValue('sortby', 'un export complet trié demande un paramètre limit');
+      const result = itemsPlan.sort
+        ? await sortedPage(provider.scan(itemsPlan.bbox, predicate), offset, limit, itemsPlan.sort)
+        : await provider.query({ bbox: itemsPlan.bbox, predicate, offset, limit: wholeResult ? Number.MAX_SAFE_INTEGER : limit, count: false });
       await extra.write(res, result.features, shape, collection);
       return;
     }
@@ -122,7 +138,9 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
     const { limit: _l, offset: _o, f: _f, ...filterParams } = params;
     const countKey = `${definition.id}|${version}|${new URLSearchParams(Object.entries(filterParams).sort()).toString()}`;
     const cached = counts.get(countKey);
-    const result = await provider.query({ bbox: itemsPlan.bbox, predicate, offset, limit, count: cached === undefined });
+    const result: ProviderResult = itemsPlan.sort
+      ? await sortedPage(provider.scan(itemsPlan.bbox, predicate), offset, limit, itemsPlan.sort)
+      : await provider.query({ bbox: itemsPlan.bbox, predicate, offset, limit, count: cached === undefined });
 
     const links = (numberReturned: number, numberMatched: number | undefined): Link[] => {
       const list: Link[] = [

@@ -1,0 +1,162 @@
+// OGC API – Features – Part 3 (Filtering) with CQL2, plus queryables, sortables, sortby,
+// property selection and skipGeometry.
+import { Router } from 'express';
+import { baseUrl, collectionOr404, queryStrings, type ServerContext } from '../context.js';
+import { InvalidParameterValue } from '../errors.js';
+import { compile, Cql2Error, CQL2_CONFORMANCE, extractBbox, parseFilter, usedProperties, type FilterLang } from '../cql2/index.js';
+import { CRS84, CrsError, isCrs84, makeTransformer, parseCrs } from '../crs/index.js';
+import type { ApiPart } from '../part.js';
+import type { SortKey } from '../sort.js';
+import { withNeeds, type CollectionDefinition, type FeaturePredicate, type Rect } from '../types.js';
+import type { ServedCollection } from '../catalog.js';
+import { propertyJsonSchema } from './schema.js';
+
+const PART3 = 'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/';
+export const FILTER_CONFORMANCE = [
+  ...['filter', 'features-filter', 'queryables', 'queryables-query-parameters'].map((c) => PART3 + c),
+  ...CQL2_CONFORMANCE,
+  'http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/sorting',
+];
+
+function intersect(a: Rect | undefined, b: Rect | undefined): Rect | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return { minX: Math.max(a.minX, b.minX), minY: Math.max(a.minY, b.minY), maxX: Math.min(a.maxX, b.maxX), maxY: Math.min(a.maxY, b.maxY) };
+}
+
+/** Compiles `filter` for a collection; shared by items and tiles. */
+export function filterPredicate(params: Record<string, string>, definition: CollectionDefinition): { predicate?: FeaturePredicate; bbox?: Rect } {
+  const text = params.filter;
+  const lang = (params['filter-lang'] ?? 'cql2-text') as FilterLang;
+  if (lang !== 'cql2-text' && lang !== 'cql2-json') throw new InvalidParameterValue('filter-lang', `« ${lang} » : cql2-text ou cql2-json attendu`);
+  let filterCrs = CRS84;
+  if (params['filter-crs'] !== undefined) {
+    try { filterCrs = parseCrs(params['filter-crs']); } catch (error) {
+      if (error instanceof CrsError) throw new InvalidParameterValue('filter-crs', error.message);
+      throw error;
+    }
+  }
+  if (text === undefined) return {};
+  const transformGeometry = isCrs84(filterCrs) ? undefined : makeTransformer(filterCrs, CRS84);
+  try {
+    const ast = parseFilter(text, lang);
+    const test = compile(ast, {
+      properties: new Map(definition.properties.map((p) => [p.name, { type: p.type }])),
+      temporal: definition.temporal,
+      transformGeometry,
+    });
+    const used = usedProperties(ast);
+    const known = new Set(definition.properties.map((p) => p.name));
+    const predicate = withNeeds(test, used.filter((p) => known.has(p)), used.some((p) => !known.has(p)));
+    return { predicate, bbox: extractBbox(ast, { transformGeometry }) };
+  } catch (error) {
+    if (error instanceof Cql2Error) throw new InvalidParameterValue('filter', error.message);
+    throw error;
+  }
+}
+
+function parseSortby(raw: string | undefined, definition: CollectionDefinition): SortKey[] | undefined {
+  if (raw === undefined) return undefined;
+  const sortable = new Set(definition.properties.filter((p) => p.sortable).map((p) => p.name));
+  return raw.split(',').map((term) => {
+    const t = term.trim();
+    const descending = t.startsWith('-');
+    const property = t.replace(/^[+-]/, '').replace(/ (ASC|DESC)$/i, '');
+    if (!sortable.has(property)) throw new InvalidParameterValue('sortby', `« ${property} » n'est pas triable ; voir /collections/${definition.id}/sortables`);
+    return { property, descending: descending || / DESC$/i.test(t) };
+  });
+}
+
+function parseBoolean(name: string, raw: string | undefined): boolean {
+  if (raw === undefined) return false;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new InvalidParameterValue(name, `« ${raw} » : true ou false attendu`);
+}
+
+function schemaDocument(ctx: ServerContext, base: string, collection: ServedCollection, kind: 'queryables' | 'sortables') {
+  const { definition } = collection;
+  const props = definition.properties.filter((p) => (kind === 'queryables' ? p.queryable !== false : p.sortable));
+  const properties: Record<string, unknown> = {};
+  if (kind === 'queryables' && definition.geometryType) {
+    properties.geometry = { title: 'Géométrie', 'x-ogc-role': 'primary-geometry', format: `geometry-${definition.geometryType.toLowerCase()}` };
+  }
+  for (const p of props) {
+    const schema = propertyJsonSchema(p);
+    if (p.enum) schema.oneOf = Object.entries(p.enum).map(([code, label]) => ({ const: code, title: label }));
+    properties[p.name] = schema;
+  }
+  const temporal = definition.temporal;
+  if (temporal && properties[temporal.start]) {
+    (properties[temporal.start] as Record<string, unknown>)['x-ogc-role'] = temporal.end ? 'primary-interval-start' : 'primary-instant';
+    if (temporal.end && properties[temporal.end]) (properties[temporal.end] as Record<string, unknown>)['x-ogc-role'] = 'primary-interval-end';
+  }
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: `${base}/collections/${definition.id}/${kind}`,
+    type: 'object',
+    title: `${definition.title} — ${kind === 'queryables' ? 'propriétés filtrables' : 'propriétés triables'}`,
+    properties,
+    additionalProperties: false,
+  };
+}
+
+export const filterPart: ApiPart = {
+  name: 'filter',
+  conformance: FILTER_CONFORMANCE,
+  router: (ctx) => {
+    const router = Router();
+    for (const kind of ['queryables', 'sortables'] as const) {
+      router.get(`/collections/:collectionId/${kind}`, (req, res) => {
+        queryStrings(req, ['f']);
+        const collection = collectionOr404(ctx, req.params.collectionId);
+        res.type('application/schema+json').send(JSON.stringify(schemaDocument(ctx, baseUrl(ctx, req), collection, kind)));
+      });
+    }
+    return router;
+  },
+  items: {
+    parameters: ['filter', 'filter-lang', 'filter-crs', 'sortby', 'properties', 'skipGeometry'],
+    featureParameters: ['properties', 'skipGeometry'],
+    apply(params, collection, plan) {
+      const { definition } = collection;
+      const { predicate, bbox } = filterPredicate(params, definition);
+      if (predicate) {
+        plan.predicates.push(predicate);
+        plan.bbox = intersect(plan.bbox, bbox);
+      }
+      plan.sort = parseSortby(params.sortby, definition);
+      if (params.properties !== undefined) {
+        const known = new Set(definition.properties.map((p) => p.name));
+        const wanted = params.properties.split(',').map((p) => p.trim()).filter((p) => p !== '');
+        for (const name of wanted) if (!known.has(name)) throw new InvalidParameterValue('properties', `propriété « ${name} » inconnue`);
+        plan.shapers.push((f) => ({ ...f, properties: Object.fromEntries(wanted.map((name) => [name, f.properties?.[name] ?? null])) }));
+      }
+      if (parseBoolean('skipGeometry', params.skipGeometry)) plan.shapers.push((f) => ({ ...f, geometry: null as any }));
+    },
+  },
+  collection: (doc, collection, base) => {
+    const id = collection.definition.id;
+    doc.links.push(
+      { href: `${base}/collections/${id}/queryables`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/queryables', type: 'application/schema+json', title: 'Propriétés filtrables' },
+      { href: `${base}/collections/${id}/sortables`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/sortables', type: 'application/schema+json', title: 'Propriétés triables' },
+    );
+  },
+  openapi: {
+    itemsParameters: [
+      { name: 'filter', in: 'query', description: 'Filtre CQL2 (texte ou JSON selon filter-lang)', schema: { type: 'string' } },
+      { name: 'filter-lang', in: 'query', description: 'Encodage du filtre', schema: { type: 'string', enum: ['cql2-text', 'cql2-json'], default: 'cql2-text' } },
+      { name: 'filter-crs', in: 'query', description: 'SRS des géométries littérales du filtre', schema: { type: 'string' } },
+      { name: 'sortby', in: 'query', description: 'Tri : +prop,-prop (propriétés de /sortables)', style: 'form', explode: false, schema: { type: 'array', items: { type: 'string' } } },
+      { name: 'properties', in: 'query', description: 'Propriétés à renvoyer', style: 'form', explode: false, schema: { type: 'array', items: { type: 'string' } } },
+      { name: 'skipGeometry', in: 'query', description: 'Omettre la géométrie', schema: { type: 'boolean', default: false } },
+    ],
+    featureParameters: [
+      { name: 'properties', in: 'query', description: 'Propriétés à renvoyer', style: 'form', explode: false, schema: { type: 'array', items: { type: 'string' } } },
+      { name: 'skipGeometry', in: 'query', description: 'Omettre la géométrie', schema: { type: 'boolean', default: false } },
+    ],
+    paths: (catalog) => Object.fromEntries(catalog.list().flatMap(({ definition }) => ['queryables', 'sortables'].map((kind) => [
+      `/collections/${definition.id}/${kind}`,
+      { get: { summary: `${definition.title} : ${kind}`, operationId: `get${kind}_${definition.id}`, tags: [definition.id], responses: { 200: { description: 'JSON Schema', content: { 'application/schema+json': {} } }, 404: { description: 'Collection inconnue' } } } },
+    ]))),
+  },
+};
