@@ -5,7 +5,7 @@ import * as flatbuffers from 'flatbuffers';
 import type { Geometry } from 'geojson';
 import { fromByteBuffer, type HeaderMeta } from 'flatgeobuf/lib/mjs/header-meta.js';
 import { Feature as FgbFeature } from 'flatgeobuf/lib/mjs/flat-geobuf/feature.js';
-import { ColumnType } from 'flatgeobuf/lib/mjs/flat-geobuf/column-type.js';
+import { PropertyDecoder } from './properties.js';
 import { fromGeometry } from 'flatgeobuf/lib/mjs/geojson/geometry.js';
 import type { RangeSource } from '../range-client.js';
 import type { Rect } from '../../types.js';
@@ -124,77 +124,24 @@ export interface DecodeOptions {
   geometry: boolean;
   /** Columns stored as JSON text that hold arrays or objects. */
   jsonColumns?: Set<string>;
+  /** Compiled once per header and column set. */
+  decoder?: PropertyDecoder;
 }
-
-const textDecoder = new TextDecoder();
 
 /** Decodes one size-prefixed feature at `position` of `bytes`. */
 export function decodeFeature(
-  bytes: Uint8Array | flatbuffers.ByteBuffer,
+  bytes: Uint8Array,
   position: number,
   header: HeaderMeta,
   options: DecodeOptions,
 ): { geometry: Geometry | null; properties: Record<string, unknown> } {
-  // One ByteBuffer per chunk can serve every feature in it.
-  const bb = bytes instanceof flatbuffers.ByteBuffer ? bytes : new flatbuffers.ByteBuffer(bytes);
-  bb.setPosition(position);
-  const feature = FgbFeature.getSizePrefixedRootAsFeature(bb);
+  options.decoder ??= new PropertyDecoder(header.columns ?? [], options.columns, options.jsonColumns);
   let geometry: Geometry | null = null;
   if (options.geometry) {
-    const g = feature.geometry();
+    const bb = new flatbuffers.ByteBuffer(bytes);
+    bb.setPosition(position);
+    const g = FgbFeature.getSizePrefixedRootAsFeature(bb).geometry();
     if (g) geometry = fromGeometry(g, header.geometryType) as Geometry;
   }
-  return { geometry, properties: decodeProperties(feature, header, options) };
-}
-
-function decodeProperties(feature: FgbFeature, header: HeaderMeta, options: DecodeOptions): Record<string, unknown> {
-  const columns = header.columns ?? [];
-  const properties: Record<string, unknown> = {};
-  const wanted = options.columns;
-  if (wanted) for (const name of wanted) properties[name] = null;
-  else for (const column of columns) properties[column.name] = null;
-  const array = feature.propertiesArray();
-  if (!array) return properties;
-  const view = new DataView(array.buffer, array.byteOffset, array.byteLength);
-  let offset = 0;
-  while (offset < array.byteLength) {
-    const column = columns[view.getUint16(offset, true)];
-    offset += 2;
-    const skip = wanted !== undefined && !wanted.has(column.name);
-    let value: unknown;
-    switch (column.type) {
-      case ColumnType.Bool: value = view.getUint8(offset) !== 0; offset += 1; break;
-      case ColumnType.Byte: value = view.getInt8(offset); offset += 1; break;
-      case ColumnType.UByte: value = view.getUint8(offset); offset += 1; break;
-      case ColumnType.Short: value = view.getInt16(offset, true); offset += 2; break;
-      case ColumnType.UShort: value = view.getUint16(offset, true); offset += 2; break;
-      case ColumnType.Int: value = view.getInt32(offset, true); offset += 4; break;
-      case ColumnType.UInt: value = view.getUint32(offset, true); offset += 4; break;
-      case ColumnType.Long: value = Number(view.getBigInt64(offset, true)); offset += 8; break;
-      case ColumnType.ULong: value = Number(view.getBigUint64(offset, true)); offset += 8; break;
-      case ColumnType.Float: value = view.getFloat32(offset, true); offset += 4; break;
-      case ColumnType.Double: value = view.getFloat64(offset, true); offset += 8; break;
-      case ColumnType.String:
-      case ColumnType.Json:
-      case ColumnType.DateTime:
-      case ColumnType.Binary: {
-        const length = view.getUint32(offset, true);
-        offset += 4;
-        if (!skip) {
-          const slice = array.subarray(offset, offset + length);
-          if (column.type === ColumnType.Binary) value = slice.slice();
-          else {
-            const text = textDecoder.decode(slice);
-            value = column.type === ColumnType.Json || options.jsonColumns?.has(column.name) ? JSON.parse(text) : text;
-          }
-        }
-        offset += length;
-        break;
-      }
-      default:
-        throw new Error(`unsupported FlatGeobuf column type ${column.type}`);
-    }
-    if (!skip) properties[column.name] = value;
-  }
-  return properties;
+  return { geometry, properties: options.decoder.decode(bytes, position) };
 }

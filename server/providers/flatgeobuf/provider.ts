@@ -1,5 +1,4 @@
 // Provider over one FlatGeobuf file (local path or http(s) URL), read by range, never whole.
-import * as flatbuffers from 'flatbuffers';
 import type { Feature, FeaturePredicate, Provider, ProviderQuery, ProviderResult, ProviderStats, Rect } from '../../types.js';
 import { CachedRangeSource, openRangeSource, type RangeSource } from '../range-client.js';
 import { decodeFeature, featureOffsets, readLayout, searchIndex, type DecodeOptions, type FileLayout } from './format.js';
@@ -131,7 +130,7 @@ export class FlatGeobufProvider implements Provider {
     return searchIndex(this.source, this.layout, bbox);
   }
 
-  private toFeature(bytes: Uint8Array | flatbuffers.ByteBuffer, position: number, index: number): Feature {
+  private toFeature(bytes: Uint8Array, position: number, index: number): Feature {
     const { geometry, properties } = decodeFeature(bytes, position, this.layout.header, this.decodeOptions);
     const idProperties = this.options.idProperties;
     const id = idProperties.length === 1 ? String(properties[idProperties[0]]) : idProperties.map((p) => properties[p]).join('_');
@@ -139,7 +138,7 @@ export class FlatGeobufProvider implements Provider {
   }
 
   /** Applies the read mode's predicate, decoding first only what it needs. */
-  private filtered(bb: flatbuffers.ByteBuffer, position: number, index: number, mode: ReadMode | undefined): Feature | null {
+  private filtered(bb: Uint8Array, position: number, index: number, mode: ReadMode | undefined): Feature | null {
     if (!mode) return this.toFeature(bb, position, index);
     const needs = mode.predicate.needs;
     if (!needs) {
@@ -160,7 +159,7 @@ export class FlatGeobufProvider implements Provider {
       return;
     }
     const offsets = await featureOffsets(this.source, this.layout, from, to);
-    const bb = new flatbuffers.ByteBuffer(await this.source.read(this.layout.featuresOffset + offsets[0], offsets[to - from + 1] - offsets[0]));
+    const bb = await this.source.read(this.layout.featuresOffset + offsets[0], offsets[to - from + 1] - offsets[0]);
     for (let i = from; i <= to; i++) {
       const feature = this.filtered(bb, offsets[i - from] - offsets[0], i, mode);
       if (feature) yield feature;
@@ -174,26 +173,26 @@ export class FlatGeobufProvider implements Provider {
       position += (await featureOffsets(this.source, this.layout, from, from))[0];
     }
     let index = this.layout.header.indexNodeSize > 0 ? from : 0;
-    let carry: Uint8Array = new Uint8Array(0);
     while (position < this.source.size && index <= to) {
-      const chunk = await this.source.read(position, SCAN_CHUNK);
-      position += chunk.length;
-      const bytes = carry.length ? concat(carry, chunk) : chunk;
+      // A feature cut by the chunk's end is read again at the start of the next chunk.
+      const bytes = await this.source.read(position, SCAN_CHUNK);
       const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      const bb = new flatbuffers.ByteBuffer(bytes);
       let at = 0;
       while (at + 4 <= bytes.length && index <= to) {
         const size = view.getUint32(at, true);
-        if (at + 4 + size > bytes.length) break;
+        if (at + 4 + size > bytes.length) {
+          if (at === 0) throw new Error(`feature ${index} is larger than the scan chunk or the file is truncated`);
+          break;
+        }
         if (index >= from) {
-          const feature = this.filtered(bb, at, index, mode);
+          const feature = this.filtered(bytes, at, index, mode);
           if (feature) yield feature;
         }
         index++;
         at += 4 + size;
       }
-      carry = bytes.subarray(at);
-      if (chunk.length === 0) break;
+      if (bytes.length === 0) break;
+      position += at;
     }
   }
 
@@ -206,7 +205,7 @@ export class FlatGeobufProvider implements Provider {
       const from = indices[i];
       const to = indices[j];
       const offsets = await featureOffsets(this.source, this.layout, from, to);
-      const bb = new flatbuffers.ByteBuffer(await this.source.read(this.layout.featuresOffset + offsets[0], offsets[to - from + 1] - offsets[0]));
+      const bb = await this.source.read(this.layout.featuresOffset + offsets[0], offsets[to - from + 1] - offsets[0]);
       for (let k = i; k <= j; k++) {
         const feature = this.filtered(bb, offsets[indices[k] - from] - offsets[0], indices[k], mode);
         if (feature) yield feature;
@@ -221,9 +220,3 @@ function parseMetadata(text: string | null): ProviderStats['metadata'] {
   try { return JSON.parse(text); } catch { return undefined; }
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
