@@ -20,6 +20,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Standard parts besides Core; defaults to every part this server implements. */
   parts?: ApiPart[];
+  /** Middleware run before every route (authentication, rate limits, CORS policy…). */
+  before?: express.RequestHandler[];
 }
 
 export function defaultParts(): ApiPart[] {
@@ -38,7 +40,8 @@ export function createApp(options: AppOptions): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
-  app.use((_req, res, next) => { res.set('Access-Control-Allow-Origin', '*'); next(); });
+  if (options.before?.length) app.use(...options.before);
+  else app.use((_req, res, next) => { res.set('Access-Control-Allow-Origin', '*'); next(); });
   app.use('/assets/leaflet', express.static(dirname(require.resolve('leaflet/dist/leaflet.js')), { maxAge: '7d', immutable: true }));
 
   const some = <T>(list: (T | undefined)[]) => list.filter((x): x is T => x !== undefined);
