@@ -4,7 +4,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { resolve } from 'node:path';
 import { pino } from 'pino';
+import cluster from 'node:cluster';
 import { createServer } from 'node:http';
+import { availableParallelism } from 'node:os';
 import { createApp, MAX_HEADER_SIZE } from './server/app.js';
 import { openCatalog } from './server/catalog.js';
 import type { BuildProgress } from './collections/build.js';
@@ -50,18 +52,37 @@ program.command('serve')
   .option('-d, --data <dir>', 'data directory', process.env.DATA_DIR ?? 'data')
   .option('--scale <s>', 'scale of the default dataset built when missing', number('scale', 0.0001), Number(process.env.SCALE ?? 1))
   .option('--base-url <url>', 'public base URL (behind a proxy)', process.env.BASE_URL)
+  .option('-w, --workers <n>', 'worker processes sharing the port (default: one per CPU core)', number('workers', 1), Number(process.env.WORKERS ?? availableParallelism()))
   .action(async (options) => {
     const dataDir = resolve(options.data);
-    if (!datasetPresent(dataDir)) {
+    if (cluster.isPrimary && !datasetPresent(dataDir)) {
       logger.info({ dataDir, scale: options.scale }, 'no dataset found: building the default (synthetic) dataset');
       await build(dataDir, options.scale);
+    }
+    if (cluster.isPrimary && options.workers > 1) {
+      // Node serves on one core per process: as many workers as cores, each with its own
+      // bounded caches, the kernel spreading connections between them.
+      let stopping = false;
+      const fork = () => cluster.fork().on('exit', (code) => {
+        if (!stopping) { logger.warn({ code }, 'worker exited: starting another'); fork(); }
+      });
+      for (let i = 0; i < Math.floor(options.workers); i++) fork();
+      const stopAll = () => {
+        stopping = true;
+        for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
+        setTimeout(() => process.exit(0), 6000).unref();
+        cluster.on('exit', () => { if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0); });
+      };
+      process.on('SIGTERM', stopAll);
+      process.on('SIGINT', stopAll);
+      return;
     }
     const catalog = await openCatalog(dataDir, collections);
     const app = createApp({ info: { ...SERVICE_INFO, baseUrl: options.baseUrl }, catalog: () => catalog, logger });
     const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, app).listen(options.port, options.host, () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : options.port;
-      logger.info({ url: `http://localhost:${port}`, dataDir }, 'serving');
+      logger.info({ url: `http://localhost:${port}`, dataDir, worker: cluster.isWorker ? cluster.worker?.id : undefined }, 'serving');
     });
     // Longer than common proxies' idle timeouts, so a reused connection is never closed under a client.
     server.keepAliveTimeout = 65_000;

@@ -17,23 +17,46 @@ export interface CollectionPage {
   finish: (numberReturned: number) => Promise<{ numberMatched?: number; links: Link[] }>;
 }
 
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
+
+function stringValue(value: string): string {
+  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
 /**
- * JSON of a feature where properties declared as numbers keep a decimal point (1194388.0):
- * the same JSON number, but clients that infer field types from a first page (GDAL, QGIS)
- * then choose a real field instead of a 32-bit integer that later values overflow.
+ * JSON of a feature. Properties declared as numbers keep a decimal point (1194388.0): the same JSON
+ * number, but clients that infer field types from a first page (GDAL, QGIS) then choose a real
+ * field instead of a 32-bit integer that later values overflow. Hand-rolled because it runs per
+ * feature: plain strings skip JSON.stringify's escaping pass.
  */
 export function featureJson(feature: GeoJsonFeature, numberProperties?: Set<string>): string {
-  if (!numberProperties || numberProperties.size === 0 || !feature.properties) return JSON.stringify(feature);
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(feature.properties)) {
-    let text: string;
-    if (typeof value === 'number' && numberProperties.has(key)) text = !Number.isFinite(value) ? 'null' : Number.isInteger(value) && Math.abs(value) < 1e21 ? `${value}.0` : String(value);
-    else text = JSON.stringify(value ?? null);
-    parts.push(`${JSON.stringify(key)}:${text}`);
+  let props = '';
+  const properties = feature.properties;
+  if (properties) {
+    for (const key in properties) {
+      const value = properties[key];
+      let text: string;
+      switch (typeof value) {
+        case 'string': text = stringValue(value); break;
+        case 'number':
+          text = !Number.isFinite(value) ? 'null'
+            : numberProperties?.has(key) && Number.isInteger(value) && Math.abs(value) < 1e21 ? `${value}.0` : String(value);
+          break;
+        case 'boolean': text = value ? 'true' : 'false'; break;
+        default: text = value === null || value === undefined ? 'null' : JSON.stringify(value);
+      }
+      props += `${props ? ',' : ''}${stringValue(key)}:${text}`;
+    }
   }
-  const { properties: _p, ...rest } = feature;
-  const head = JSON.stringify(rest);
-  return `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"properties":{${parts.join(',')}}}`;
+  const id = feature.id === undefined ? '' : `"id":${typeof feature.id === 'number' ? feature.id : stringValue(feature.id)},`;
+  const extra = Object.keys(feature).length > 4 ? extraMembers(feature) : '';
+  return `{"type":"Feature",${id}"geometry":${JSON.stringify(feature.geometry ?? null)},"properties":${properties ? `{${props}}` : 'null'}${extra}}`;
+}
+
+function extraMembers(feature: GeoJsonFeature): string {
+  const { type: _t, id: _i, geometry: _g, properties: _p, ...rest } = feature as GeoJsonFeature & Record<string, unknown>;
+  const json = JSON.stringify(rest);
+  return json === '{}' ? '' : `,${json.slice(1, -1)}`;
 }
 
 export async function writeFeatureCollection(res: Response, page: CollectionPage, shape: FeatureShaper, mediaType = 'application/geo+json', numberProperties?: Set<string>): Promise<void> {

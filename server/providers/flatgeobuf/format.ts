@@ -5,7 +5,8 @@ import * as flatbuffers from 'flatbuffers';
 import type { Geometry } from 'geojson';
 import { fromByteBuffer, type HeaderMeta } from 'flatgeobuf/lib/mjs/header-meta.js';
 import { Feature as FgbFeature } from 'flatgeobuf/lib/mjs/flat-geobuf/feature.js';
-import { PropertyDecoder } from './properties.js';
+import { GeometryType } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry-type.js';
+import { PropertyDecoder, pointXY } from './properties.js';
 import { fromGeometry } from 'flatgeobuf/lib/mjs/geojson/geometry.js';
 import type { RangeSource } from '../range-client.js';
 import type { Rect } from '../../types.js';
@@ -137,7 +138,10 @@ export function decodeFeature(
 ): { geometry: Geometry | null; properties: Record<string, unknown> } {
   options.decoder ??= new PropertyDecoder(header.columns ?? [], options.columns, options.jsonColumns);
   let geometry: Geometry | null = null;
-  if (options.geometry) {
+  if (options.geometry && header.geometryType === GeometryType.Point) {
+    const xy = pointXY(bytes, position);
+    if (xy) geometry = { type: 'Point', coordinates: xy };
+  } else if (options.geometry) {
     const bb = new flatbuffers.ByteBuffer(bytes);
     bb.setPosition(position);
     const g = FgbFeature.getSizePrefixedRootAsFeature(bb).geometry();

@@ -30,6 +30,32 @@ export function propertiesRange(b: Uint8Array, position: number): [number, numbe
   return [vector + 4, vector + 4 + length];
 }
 
+const f64 = new DataView(new ArrayBuffer(8));
+function double(b: Uint8Array, o: number): number {
+  for (let k = 0; k < 8; k++) f64.setUint8(k, b[o + k]);
+  return f64.getFloat64(0, true);
+}
+
+/** [x, y] of a Point feature read straight from the flatbuffer (field 0 geometry → field 1 xy). */
+export function pointXY(b: Uint8Array, position: number): [number, number] | null {
+  const root = position + 4;
+  const table = root + u32(b, root);
+  const vtable = table - (u32(b, table) | 0);
+  const vtableSize = b[vtable] | (b[vtable + 1] << 8);
+  if (vtableSize <= 4) return null;
+  const field = b[vtable + 4] | (b[vtable + 5] << 8);
+  if (field === 0) return null;
+  const geometry = table + field + u32(b, table + field);
+  const gvtable = geometry - (u32(b, geometry) | 0);
+  const gvtableSize = b[gvtable] | (b[gvtable + 1] << 8);
+  if (gvtableSize <= 6) return null;
+  const xyField = b[gvtable + 6] | (b[gvtable + 7] << 8);
+  if (xyField === 0) return null;
+  const vector = geometry + xyField + u32(b, geometry + xyField);
+  if (u32(b, vector) < 2) return null;
+  return [double(b, vector + 4), double(b, vector + 12)];
+}
+
 function text(b: Uint8Array, start: number, end: number): string {
   // Short ASCII strings (codes, most Hub'Eau fields) are cheaper without TextDecoder.
   if (end - start < 32) {
@@ -50,6 +76,7 @@ export class PropertyDecoder {
   private wanted: Uint8Array;
   private wantedCount: number;
   private json: Uint8Array;
+  private makeBlank: () => Record<string, unknown>;
 
   constructor(columns: ColumnMeta[], wanted?: Iterable<string>, jsonColumns?: Set<string>) {
     this.types = Uint8Array.from(columns.map((c) => c.type));
@@ -58,13 +85,15 @@ export class PropertyDecoder {
     this.wanted = Uint8Array.from(columns.map((c) => (set === null || set.has(c.name) ? 1 : 0)));
     this.wantedCount = this.wanted.reduce((a, b) => a + b, 0);
     this.json = Uint8Array.from(columns.map((c) => (c.type === ColumnType.Json || jsonColumns?.has(c.name) ? 1 : 0)));
+    // A literal with every wanted key gives all objects one hidden class (fast property access);
+    // keys are JSON-quoted, so column names cannot inject code.
+    const keys = this.names.filter((_, i) => this.wanted[i]).map((n) => `${JSON.stringify(n)}: null`);
+    this.makeBlank = new Function(`return () => ({ ${keys.join(', ')} });`)() as () => Record<string, unknown>;
   }
 
   /** Empty properties object: every wanted column null (present even when absent from the feature). */
   blank(): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (let i = 0; i < this.names.length; i++) if (this.wanted[i]) out[this.names[i]] = null;
-    return out;
+    return this.makeBlank();
   }
 
   decode(b: Uint8Array, position: number): Record<string, unknown> {
