@@ -29,6 +29,38 @@ const CASES: Case[] = [
   { name: 'single feature', path: (c, id) => `/collections/${c}/items/${id}` },
 ];
 
+// Our server only: the cost of the other standard parts on the same data.
+const OWN_CASES: Case[] = [
+  { name: 'limit=1000 crs=EPSG:2154', path: (c) => `/collections/${c}/items?limit=1000&crs=http://www.opengis.net/def/crs/EPSG/0/2154` },
+  { name: 'limit=1000 crs=EPSG:4326', path: (c) => `/collections/${c}/items?limit=1000&crs=http://www.opengis.net/def/crs/EPSG/0/4326` },
+  { name: 'filter spatial (S_INTERSECTS polygon)', path: (c) => `/collections/${c}/items?limit=100&filter=${encodeURIComponent('S_INTERSECTS(geometry, POLYGON((2.2 48.7,2.5 48.7,2.5 49,2.2 49,2.2 48.7)))')}` },
+  { name: 'filter attribute (code_departement)', path: (c) => `/collections/${c}/items?limit=100&filter=${encodeURIComponent("code_departement = '33'")}` },
+  { name: 'filter mixed (bbox + attribute)', path: (c) => `/collections/${c}/items?limit=100&bbox=-1,44,1,46&filter=${encodeURIComponent("code_type_milieu = 'SOUT'")}` },
+];
+
+interface ColdRow { scale: number; case: string; ms: number; matched: number }
+// A filter the count cache has never seen: numberMatched needs a full pass over the file.
+const COLD_CASES: [string, (salt: number) => string][] = [
+  ['chroniques: attribute filter, full count', (salt) => `/collections/chroniques/items?limit=10&filter=${encodeURIComponent(`code_usage = 'IRR' AND annee = 2022 AND volume <> -${salt}`)}`],
+  ['chroniques: spatial filter, full count', (salt) => `/collections/chroniques/items?limit=10&filter=${encodeURIComponent(`S_INTERSECTS(geometry, BBOX(-1,44,1,46)) AND volume <> -${salt}`)}`],
+  ['points: attribute filter, full count', (salt) => `/collections/points_prelevement/items?limit=10&filter=${encodeURIComponent(`code_nature = 'P' AND code_departement <> '${salt}'`)}`],
+];
+const coldRows: ColdRow[] = [];
+
+async function cold(scale: number, base: string): Promise<void> {
+  for (const [name, path] of COLD_CASES) {
+    const times: number[] = [];
+    let matched = 0;
+    for (let r = 0; r < 3; r++) {
+      const started = performance.now();
+      const doc = await (await fetch(base + path(Date.now() * 10 + r), { headers: { accept: 'application/geo+json' } })).json() as any;
+      times.push(performance.now() - started);
+      matched = doc.numberMatched;
+    }
+    coldRows.push({ scale, case: name, ms: median(times), matched });
+  }
+}
+
 interface Row { scale: number; target: string; case: string; rps: number; p50: number; p99: number; bytes: number; non2xx: number }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -85,7 +117,7 @@ async function benchScale(scale: number, rows: Row[], notes: string[]): Promise<
         targets.push(['QGIS Server', 'http://127.0.0.1:8101/qgis/wfs3'], ['MapServer FastCGI', 'http://127.0.0.1:8103/fcgi/mapserv/prelevements/ogcapi']);
       } else notes.push(`peers did not start at scale ${scale}: ${started.stderr.slice(0, 300)}`);
     }
-    const rssBefore = rssMiB(server.pid!);
+    const rssBefore = rssTotal(server.pid!);
     for (const [target, base] of targets) {
       const id = await firstId(base, 'points_prelevement');
       for (const c of CASES) {
@@ -94,11 +126,24 @@ async function benchScale(scale: number, rows: Row[], notes: string[]): Promise<
         rows.push({ scale, target, case: c.name, ...(await load(url)) });
       }
     }
-    notes.push(`scale ${scale}: our server RSS ${rssBefore.toFixed(0)} MiB after start, ${rssMiB(server.pid!).toFixed(0)} MiB after the run; data ${(dirSize(dataDir) / 1048576).toFixed(0)} MiB on disk`);
+    const ours = targets[0][1];
+    const id = await firstId(ours, 'points_prelevement');
+    for (const c of OWN_CASES) {
+      console.error(`scale ${scale} ours ${c.name}`);
+      rows.push({ scale, target: 'ours', case: c.name, ...(await load(ours + c.path('points_prelevement', id))) });
+    }
+    await cold(scale, ours);
+    notes.push(`scale ${scale}: our server (primary + workers) RSS ${rssBefore.toFixed(0)} MiB after start, ${rssTotal(server.pid!).toFixed(0)} MiB after the run; data ${(dirSize(dataDir) / 1048576).toFixed(0)} MiB on disk`);
   } finally {
     server.kill('SIGTERM');
     if (PEERS && existsSync(PEERS_SH)) spawnSync('bash', [PEERS_SH, 'stop'], { stdio: 'ignore' });
   }
+}
+
+/** RSS of the server and its cluster workers. */
+function rssTotal(pid: number): number {
+  const children = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+  return [pid, ...children].reduce((sum, p) => sum + rssMiB(p), 0);
 }
 
 function dirSize(dir: string): number {
@@ -129,6 +174,13 @@ every request sends \`Accept: application/geo+json\`). Peers: QGIS Server 3.22 a
 Ratios are meaningful within one run only.
 
 ${table(rows)}
+
+Filtered queries whose count the server has never computed (a full pass over the file for
+\`numberMatched\`; later pages of the same query reuse the cached count), median of 3:
+
+| scale | query | ms | numberMatched |
+|---|---|---|---|
+${coldRows.map((r) => `| ${r.scale} | ${r.case} | ${r.ms.toFixed(0)} | ${r.matched} |`).join('\n')}
 
 ${notes.map((n) => `- ${n}`).join('\n')}
 `;

@@ -2,6 +2,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { hasCommand, smallDataset, startServer, type Running } from './server.js';
 
 const COLLECTIONS = ['points_prelevement', 'ouvrages', 'chroniques'];
@@ -55,6 +58,25 @@ describe('GDAL OAPIF driver', { skip }, () => {
     const n = (out.match(/^OGRFeature/gm) ?? []).length;
     assert.equal(n, await matched('/collections/ouvrages/items?bbox=2.2,48.7,2.5,49.0&limit=1'));
     assert.ok(n > 0, 'the Paris area has ouvrages');
+  });
+
+  it('Lambert-93: GDAL reads crs=EPSG:2154 output where PROJ (gdaltransform) puts the points', async () => {
+    const l93 = encodeURIComponent('http://www.opengis.net/def/crs/EPSG/0/2154');
+    const url = `${server.base}/collections/ouvrages/items?f=json&code_departement=33&limit=5`;
+    const wgs = (await (await fetch(url, { headers: { accept: 'application/geo+json' } })).json()) as { features: { id: string; geometry: { coordinates: number[] } }[] };
+    assert.ok(wgs.features.length > 0);
+    const input = wgs.features.map((f) => f.geometry.coordinates.join(' ')).join('\n');
+    const projected = spawnSync('gdaltransform', ['-s_srs', 'EPSG:4326', '-t_srs', 'EPSG:2154', '--config', 'OGR_CT_FORCE_TRADITIONAL_GIS_ORDER', 'YES'], { input, encoding: 'utf8' });
+    const expected = projected.stdout.trim().split('\n').map((line) => line.split(/\s+/).map(Number));
+    const file = join(mkdtempSync(join(tmpdir(), 'l93-')), 'ouvrages.geojson');
+    writeFileSync(file, await (await fetch(`${url}&crs=${l93}`)).text());
+    const out = ogrinfo(['-al', '-q', '-geom=ISO_WKT', file]);
+    const points = [...out.matchAll(/POINT \(([-\d.]+) ([-\d.]+)\)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    assert.equal(points.length, expected.length);
+    points.forEach(([x, y], i) => {
+      assert.ok(Math.abs(x - expected[i][0]) < 0.05 && Math.abs(y - expected[i][1]) < 0.05, `${x},${y} vs ${expected[i]}`);
+      assert.ok(x > 300_000 && x < 500_000 && y > 6_300_000 && y < 6_500_000, 'Gironde in Lambert-93');
+    });
   });
 
   it('-where attribute filter gives the server\'s filtered count', async () => {
