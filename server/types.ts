@@ -62,6 +62,8 @@ export interface Feature {
   index: number;
   geometry: Geometry | null;
   properties: Properties;
+  /** GeoJSON text of the unshaped feature, when the provider can write it faster than decoding. */
+  json?: () => string | undefined;
 }
 
 /**

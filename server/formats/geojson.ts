@@ -65,7 +65,10 @@ export async function writeFeatureCollection(res: Response, page: CollectionPage
   await out.push('{"type":"FeatureCollection","features":[');
   let n = 0;
   for await (const feature of page.features) {
-    await out.push((n++ === 0 ? '' : ',') + featureJson(shape(feature), numberProperties));
+    // Unshaped features the provider can write from its bytes skip decoding and re-encoding.
+    const fast = shape === plainShaper && feature.json ? feature.json() : undefined;
+    if (n++ > 0) await out.push(',');
+    await out.push(fast ?? featureJson(shape(feature), numberProperties));
   }
   const { numberMatched, links } = await page.finish(n);
   const tail: Record<string, unknown> = {};

@@ -14,7 +14,8 @@ export async function write(res: Response, chunk: string | Uint8Array): Promise<
 
 /**
  * Batches small strings into ~64 KB writes: one syscall per batch, not per feature. Plain
- * concatenation (V8 ropes, flattened once when written) beats collecting parts and joining.
+ * concatenation (V8 ropes, flattened once when written) beats collecting parts and joining, and
+ * beat copying UTF-8 bytes piece by piece into a buffer when measured.
  */
 export class BufferedWriter {
   private text = '';

@@ -3,6 +3,10 @@ import type { Feature, FeaturePredicate, Provider, ProviderQuery, ProviderResult
 import { CachedRangeSource, openRangeSource, type RangeSource } from '../range-client.js';
 import { decodeFeature, featureOffsets, readLayout, searchIndex, type DecodeOptions, type FileLayout } from './format.js';
 import { IdIndex } from './id-index.js';
+import { PropertyDecoder, pointXY } from './properties.js';
+import { GeoJsonTranscoder } from './transcode.js';
+import { GeometryType } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry-type.js';
+import { ColumnType } from 'flatgeobuf/lib/mjs/flat-geobuf/column-type.js';
 
 export interface FlatGeobufProviderOptions {
   /** Properties composing the feature id, joined by '_'. */
@@ -13,8 +17,44 @@ export interface FlatGeobufProviderOptions {
   cacheBytes?: number;
 }
 
+/**
+ * A page feature: geometry and id read at once, properties decoded only if something reads them,
+ * and json() written straight from the bytes (the bytes are one page's read, released with it).
+ */
+class LazyFeature implements Feature {
+  private decoded?: Record<string, unknown>;
+  private replaced = false;
+  constructor(
+    readonly id: string,
+    readonly index: number,
+    readonly geometry: Feature['geometry'],
+    private bytes: Uint8Array,
+    private position: number,
+    private owner: FlatGeobufProvider,
+  ) {}
+  get properties(): Record<string, unknown> {
+    return (this.decoded ??= this.owner.decodeProperties(this.bytes, this.position));
+  }
+  set properties(value: Record<string, unknown>) {
+    this.decoded = value;
+    this.replaced = true;
+  }
+  json(): string | undefined {
+    // Replaced properties no longer match the bytes: let the format serialise them.
+    return this.replaced ? undefined : this.owner.featureJson(this);
+  }
+  jsonFromBytes(transcoder: GeoJsonTranscoder): string {
+    const geometry = this.geometry?.type === 'Point'
+      ? `{"type":"Point","coordinates":[${this.geometry.coordinates[0]},${this.geometry.coordinates[1]}]}`
+      : JSON.stringify(this.geometry);
+    return transcoder.feature(this.bytes, this.position, this.id, geometry);
+  }
+}
+
 interface ReadMode {
-  predicate: FeaturePredicate;
+  predicate?: FeaturePredicate;
+  /** Page features: lazy properties and a fast json(). Never for scans whose features are kept. */
+  lazy?: boolean;
   /** Decode matches whole (page) or only as far as the predicate needs (counting). */
   full: boolean;
   decode?: DecodeOptions;
@@ -26,6 +66,8 @@ const SCAN_CHUNK = 4 * 1024 * 1024;
 
 export class FlatGeobufProvider implements Provider {
   private decodeOptions: DecodeOptions;
+  private idDecoder: PropertyDecoder;
+  private transcoder: GeoJsonTranscoder;
 
   private constructor(
     private source: RangeSource,
@@ -34,6 +76,39 @@ export class FlatGeobufProvider implements Provider {
     private options: FlatGeobufProviderOptions,
   ) {
     this.decodeOptions = { geometry: true, jsonColumns: new Set(options.jsonColumns ?? []) };
+    this.idDecoder = new PropertyDecoder(layout.header.columns ?? [], options.idProperties);
+    this.transcoder = new GeoJsonTranscoder(layout.header.columns ?? []);
+  }
+
+  /** Full properties of the feature at `position` (LazyFeature's getter). */
+  decodeProperties(bytes: Uint8Array, position: number): Record<string, unknown> {
+    return decodeFeature(bytes, position, this.layout.header, { ...this.decodeOptions, geometry: false, decoder: this.fullDecoder() }).properties;
+  }
+
+  private full?: PropertyDecoder;
+  private fullDecoder(): PropertyDecoder {
+    return (this.full ??= new PropertyDecoder(this.layout.header.columns ?? [], undefined, this.decodeOptions.jsonColumns));
+  }
+
+  featureJson(feature: LazyFeature): string | undefined {
+    // JSON columns declared as arrays but stored as text need the decoding path.
+    if (this.decodeOptions.jsonColumns?.size && this.layout.header.columns?.some((c) => this.decodeOptions.jsonColumns!.has(c.name) && c.type !== ColumnType.Json)) return undefined;
+    return feature.jsonFromBytes(this.transcoder);
+  }
+
+  /** A page feature (lazy properties), for query pages. */
+  private lazyFeature(bytes: Uint8Array, position: number, index: number): Feature {
+    const idValues = this.idDecoder.decode(bytes, position);
+    const ids = this.options.idProperties;
+    const id = ids.length === 1 ? String(idValues[ids[0]]) : ids.map((p) => idValues[p]).join('_');
+    let geometry: Feature['geometry'] = null;
+    if (this.layout.header.geometryType === GeometryType.Point) {
+      const xy = pointXY(bytes, position);
+      if (xy) geometry = { type: 'Point', coordinates: xy };
+    } else {
+      geometry = decodeFeature(bytes, position, this.layout.header, { geometry: true, columns: new Set(), decoder: this.idDecoder }).geometry;
+    }
+    return new LazyFeature(id, index, geometry, bytes, position, this);
   }
 
   static async open(location: string, options: FlatGeobufProviderOptions): Promise<FlatGeobufProvider> {
@@ -71,14 +146,15 @@ export class FlatGeobufProvider implements Provider {
     const candidates = query.bbox ? await this.candidates(query.bbox) : null;
     if (!query.predicate) {
       const total = candidates ? candidates.length : this.layout.header.featuresCount;
+      const lazy: ReadMode = { lazy: true, full: true };
       const features = candidates
-        ? this.readIndices(candidates.subarray(Math.min(offset, candidates.length), Math.min(offset + limit, candidates.length)))
-        : this.readRange(offset, Math.min(offset + limit, total) - 1);
+        ? this.readIndices(candidates.subarray(Math.min(offset, candidates.length), Math.min(offset + limit, candidates.length)), lazy)
+        : this.readRange(offset, Math.min(offset + limit, total) - 1, lazy);
       return { features, numberMatched: async () => total };
     }
     // With a predicate: skip and fill the page, then (only if asked) keep counting, decoding
     // from then on only what the predicate reads.
-    const mode: ReadMode = { predicate: query.predicate, full: true };
+    const mode: ReadMode = { predicate: query.predicate, full: true, lazy: true };
     const all = candidates ? this.readIndices(candidates, mode) : this.readRange(0, this.layout.header.featuresCount - 1, mode);
     const iterator = all[Symbol.asyncIterator]();
     let matched = 0;
@@ -139,16 +215,17 @@ export class FlatGeobufProvider implements Provider {
 
   /** Applies the read mode's predicate, decoding first only what it needs. */
   private filtered(bb: Uint8Array, position: number, index: number, mode: ReadMode | undefined): Feature | null {
-    if (!mode) return this.toFeature(bb, position, index);
+    const whole = () => (mode?.lazy ? this.lazyFeature(bb, position, index) : this.toFeature(bb, position, index));
+    if (!mode?.predicate) return whole();
     const needs = mode.predicate.needs;
     if (!needs) {
-      const feature = this.toFeature(bb, position, index);
+      const feature = whole();
       return mode.predicate(feature) ? feature : null;
     }
     mode.decode ??= { columns: new Set(needs.properties), geometry: needs.geometry, jsonColumns: this.decodeOptions.jsonColumns };
     const partial = decodeFeature(bb, position, this.layout.header, mode.decode);
     if (!mode.predicate({ id: '', index, geometry: partial.geometry, properties: partial.properties })) return null;
-    return mode.full ? this.toFeature(bb, position, index) : { id: '', index, ...partial };
+    return mode.full ? whole() : { id: '', index, ...partial };
   }
 
   /** Features from..to (inclusive, file order). Small ranges go through the index, large ones stream. */
