@@ -17,6 +17,7 @@ export interface CollectionPage {
   finish: (numberReturned: number) => Promise<{ numberMatched?: number; links: Link[] }>;
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON must escape
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
 
 function stringValue(value: string): string {
