@@ -10,50 +10,43 @@ for (const [type, size] of [[ColumnType.Bool, 1], [ColumnType.Byte, 1], [ColumnT
   [ColumnType.Int, 4], [ColumnType.UInt, 4], [ColumnType.Float, 4], [ColumnType.Long, 8], [ColumnType.ULong, 8], [ColumnType.Double, 8]]) FIXED_SIZE[type] = size;
 
 const decoder = new TextDecoder();
-const scratch = new DataView(new ArrayBuffer(8));
 
-function u32(b: Uint8Array, o: number): number {
+export function u32(b: Uint8Array, o: number): number {
   return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16)) + b[o + 3] * 0x1000000;
 }
 
-/** [start, end) of the properties byte vector of the size-prefixed feature at `position`, or null. */
+/** Absolute position of the object field `id` (0-based) of the flatbuffer table at `table`, or -1. */
+function field(b: Uint8Array, table: number, id: number): number {
+  const vtable = table - (u32(b, table) | 0);
+  const at = 4 + 2 * id;
+  if ((b[vtable] | (b[vtable + 1] << 8)) <= at) return -1;
+  const offset = b[vtable + at] | (b[vtable + at + 1] << 8);
+  if (offset === 0) return -1;
+  return table + offset + u32(b, table + offset);
+}
+
+/** [start, end) of the properties byte vector (Feature field 1) of the size-prefixed feature at `position`, or null. */
 export function propertiesRange(b: Uint8Array, position: number): [number, number] | null {
   const root = position + 4;
-  const table = root + u32(b, root);
-  const vtable = table - (u32(b, table) | 0);
-  const vtableSize = b[vtable] | (b[vtable + 1] << 8);
-  if (vtableSize <= 6) return null;
-  const field = b[vtable + 6] | (b[vtable + 7] << 8); // field 1 = properties
-  if (field === 0) return null;
-  const vector = table + field + u32(b, table + field);
-  const length = u32(b, vector);
-  return [vector + 4, vector + 4 + length];
+  const vector = field(b, root + u32(b, root), 1);
+  return vector < 0 ? null : [vector + 4, vector + 4 + u32(b, vector)];
 }
 
 const f64 = new DataView(new ArrayBuffer(8));
-function double(b: Uint8Array, o: number): number {
-  for (let k = 0; k < 8; k++) f64.setUint8(k, b[o + k]);
-  return f64.getFloat64(0, true);
+/** Little-endian fixed-width bytes at `o` in a scratch view (no allocation). */
+export function fixed(b: Uint8Array, o: number, n: number): DataView {
+  for (let k = 0; k < n; k++) f64.setUint8(k, b[o + k]);
+  return f64;
 }
 
-/** [x, y] of a Point feature read straight from the flatbuffer (field 0 geometry → field 1 xy). */
+/** [x, y] of a Point feature read straight from the flatbuffer (Feature field 0 geometry → Geometry field 1 xy). */
 export function pointXY(b: Uint8Array, position: number): [number, number] | null {
   const root = position + 4;
-  const table = root + u32(b, root);
-  const vtable = table - (u32(b, table) | 0);
-  const vtableSize = b[vtable] | (b[vtable + 1] << 8);
-  if (vtableSize <= 4) return null;
-  const field = b[vtable + 4] | (b[vtable + 5] << 8);
-  if (field === 0) return null;
-  const geometry = table + field + u32(b, table + field);
-  const gvtable = geometry - (u32(b, geometry) | 0);
-  const gvtableSize = b[gvtable] | (b[gvtable + 1] << 8);
-  if (gvtableSize <= 6) return null;
-  const xyField = b[gvtable + 6] | (b[gvtable + 7] << 8);
-  if (xyField === 0) return null;
-  const vector = geometry + xyField + u32(b, geometry + xyField);
-  if (u32(b, vector) < 2) return null;
-  return [double(b, vector + 4), double(b, vector + 12)];
+  const geometry = field(b, root + u32(b, root), 0);
+  if (geometry < 0) return null;
+  const vector = field(b, geometry, 1);
+  if (vector < 0 || u32(b, vector) < 2) return null;
+  return [fixed(b, vector + 4, 8).getFloat64(0, true), fixed(b, vector + 12, 8).getFloat64(0, true)];
 }
 
 function text(b: Uint8Array, start: number, end: number): string {
@@ -107,9 +100,9 @@ export class PropertyDecoder {
       const i = b[o] | (b[o + 1] << 8);
       o += 2;
       const type = this.types[i];
-      const fixed = FIXED_SIZE[type];
+      const size = FIXED_SIZE[type];
       if (!this.wanted[i]) {
-        o += fixed || 4 + u32(b, o);
+        o += size || 4 + u32(b, o);
         continue;
       }
       found++;
@@ -123,10 +116,10 @@ export class PropertyDecoder {
         case ColumnType.Int: value = u32(b, o) | 0; break;
         case ColumnType.UInt: value = u32(b, o); break;
         default: {
-          if (fixed) {
-            for (let k = 0; k < fixed; k++) scratch.setUint8(k, b[o + k]);
-            value = type === ColumnType.Float ? scratch.getFloat32(0, true) : type === ColumnType.Double ? scratch.getFloat64(0, true)
-              : type === ColumnType.Long ? Number(scratch.getBigInt64(0, true)) : Number(scratch.getBigUint64(0, true));
+          if (size) {
+            const view = fixed(b, o, size);
+            value = type === ColumnType.Float ? view.getFloat32(0, true) : type === ColumnType.Double ? view.getFloat64(0, true)
+              : type === ColumnType.Long ? Number(view.getBigInt64(0, true)) : Number(view.getBigUint64(0, true));
           } else {
             const length = u32(b, o);
             const start = o + 4;
@@ -141,7 +134,7 @@ export class PropertyDecoder {
           }
         }
       }
-      o += fixed;
+      o += size;
       this.set(out, i, value);
     }
     return out;

@@ -3,20 +3,9 @@
 // order, absent ones null, doubles keep a decimal point, JSON columns copied as they are.
 import { ColumnType } from 'flatgeobuf/lib/mjs/flat-geobuf/column-type.js';
 import type { ColumnMeta } from 'flatgeobuf/lib/mjs/column-meta.js';
-import { propertiesRange } from './properties.js';
+import { fixed, propertiesRange, u32 } from './properties.js';
 
 const decoder = new TextDecoder();
-const f64 = new DataView(new ArrayBuffer(8));
-
-function u32(b: Uint8Array, o: number): number {
-  return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16)) + b[o + 3] * 0x1000000;
-}
-
-function fixed(b: Uint8Array, o: number, n: number): DataView {
-  for (let k = 0; k < n; k++) f64.setUint8(k, b[o + k]);
-  return f64;
-}
-
 export function number(value: number, decimal: boolean): string {
   if (!Number.isFinite(value)) return 'null';
   return decimal && Number.isInteger(value) && Math.abs(value) < 1e21 ? `${value}.0` : String(value);
