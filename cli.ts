@@ -7,12 +7,12 @@ import { pino } from 'pino';
 import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import { availableParallelism } from 'node:os';
-import { createApp, MAX_HEADER_SIZE } from './server/app.js';
+import { createApp, defaultParts, MAX_HEADER_SIZE } from './server/app.js';
 import { openCatalog } from './server/catalog.js';
 import type { BuildProgress } from './collections/build.js';
 import { buildDefaultDataset, datasetPresent } from './collections/dataset.js';
 import { collections } from './collections/definitions/index.js';
-import { SERVICE_INFO } from './collections/service.js';
+import { SERVICE_INFO, TILES_OPTIONS } from './collections/service.js';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
 
@@ -78,7 +78,7 @@ program.command('serve')
       return;
     }
     const catalog = await openCatalog(dataDir, collections);
-    const app = createApp({ info: { ...SERVICE_INFO, baseUrl: options.baseUrl }, catalog: () => catalog, logger });
+    const app = createApp({ info: { ...SERVICE_INFO, baseUrl: options.baseUrl }, catalog: () => catalog, logger, parts: defaultParts(TILES_OPTIONS) });
     const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, app).listen(options.port, options.host, () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : options.port;

@@ -12,6 +12,7 @@ import { CORE_CONFORMANCE, landingRouter } from './routes/landing.js';
 import { crsPart } from './routes/crs.js';
 import { schemaPart } from './routes/schema.js';
 import { filterPart } from './routes/filter.js';
+import { tilesPart, type TilesOptions } from './routes/tiles.js';
 import type { ApiPart } from './part.js';
 
 export interface AppOptions {
@@ -24,8 +25,8 @@ export interface AppOptions {
   before?: express.RequestHandler[];
 }
 
-export function defaultParts(): ApiPart[] {
-  return [crsPart, schemaPart, filterPart];
+export function defaultParts(tiles: TilesOptions = {}): ApiPart[] {
+  return [crsPart, schemaPart, filterPart, tilesPart(tiles)];
 }
 
 const require = createRequire(import.meta.url);

@@ -20,7 +20,7 @@ function rng(seed: number) {
   return () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
 }
 
-const PATHS = ['/', '/conformance', '/api', '/collections', '/collections/sites', '/collections/sites/items', '/collections/sites/items/S001', '/collections/sites/queryables', '/collections/sites/sortables', '/collections/sites/schema', '/collections/x/items'];
+const PATHS = ['/', '/conformance', '/api', '/collections', '/collections/sites', '/collections/sites/items', '/collections/sites/items/S001', '/collections/sites/queryables', '/collections/sites/sortables', '/collections/sites/schema', '/collections/x/items', '/tileMatrixSets/WebMercatorQuad', '/collections/sites/tiles/WebMercatorQuad', '/collections/sites/tiles/WebMercatorQuad/9/175/259', '/tiles/WorldCRS84Quad/3/2/9', '/tiles/WebMercatorQuad/99/1/1'];
 const NAMES = ['limit', 'offset', 'bbox', 'bbox-crs', 'crs', 'datetime', 'filter', 'filter-lang', 'filter-crs', 'sortby', 'properties', 'skipGeometry', 'f', 'usage', 'annee', 'actif', 'tags', 'volume', 'x'];
 const VALUES = ['', '0', '-1', '10', '1e309', 'NaN', '2.2,48.7,2.5,49.0', '1,2,3', 'a,b,c,d', '2020-01-01/..', '../..', 'true', 'maybe', 'json', 'html', 'xml',
   "annee = 2020", "usage IN ('AEP'", 'S_INTERSECTS(geometry,BBOX(0,0,1,1))', '((((', '%', "'", '\u0000', 'EPSG:2154', 'http://www.opengis.net/def/crs/EPSG/0/4326', '-volume,+code', 'nom,annee', '{"op":"="}', '[]', 'é'.repeat(50)];
