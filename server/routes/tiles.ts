@@ -90,7 +90,8 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
         layers.push({ name: c.definition.id, features });
       }
       const sumProperty = collections.length === 1 ? options.sumProperty?.[collections[0].definition.id] : undefined;
-      bytes = encodeTile(layers, tms, z, row, col, { sumProperty });
+      // 500 KB in decimal units, the stricter reading of the limit.
+      bytes = encodeTile(layers, tms, z, row, col, { sumProperty, maxBytes: 500_000 });
       cache.set(etag, bytes);
     }
     if (bytes.length === 0) { res.status(204).end(); return; }
