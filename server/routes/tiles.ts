@@ -10,6 +10,7 @@ import type { ApiPart } from '../part.js';
 import { and, datetimePredicate, propertyPredicate } from '../plan.js';
 import type { Feature } from '../types.js';
 import { filterPredicate } from './filter.js';
+import { mapRouter, type StyleLayer } from './map.js';
 import {
   bufferedTileBounds, encodeTile, getTileMatrixSet, MVT_MEDIA_TYPE, tileJson, tileMatrixSetsList, tilesetDocument, tilesetsList,
   TILES_CONFORMANCE, validTile, type TileLayerInfo, type TileMatrixSet,
@@ -21,6 +22,8 @@ export interface TilesOptions {
   maxZoom?: number;
   /** Bytes of encoded tiles kept in memory (LRU). */
   cacheBytes?: number;
+  /** Layers of /styles/default; every spatial collection in a default colour when absent. */
+  style?: StyleLayer[];
 }
 
 const FILTER_PARAMETERS = ['datetime', 'filter', 'filter-lang', 'filter-crs'];
@@ -122,6 +125,7 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     conformance: TILES_CONFORMANCE,
     router: (ctx) => {
       const router = Router();
+      router.use(mapRouter(ctx, () => options.style ?? spatial(ctx).map((c) => ({ collection: c.definition.id }))));
       router.get('/tileMatrixSets', (req, res) => { queryStrings(req, ['f']); res.json(tileMatrixSetsList(baseUrl(ctx, req))); });
       router.get('/tileMatrixSets/:tileMatrixSetId', (req, res) => { queryStrings(req, ['f']); res.json(tmsOr404(req.params.tileMatrixSetId)); });
       router.get('/tiles', (req, res) => { queryStrings(req, ['f']); res.json(tilesetsList(baseUrl(ctx, req))); });
@@ -146,6 +150,8 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     landingLinks: (base) => [
       { href: `${base}/tileMatrixSets`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes', type: 'application/json', title: 'Jeux de matrices de tuiles' },
       { href: `${base}/tiles`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector', type: 'application/json', title: 'Tuiles vectorielles du jeu de données' },
+      { href: `${base}/styles/default`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/styles', type: 'application/vnd.mapbox.style+json', title: 'Style MapLibre' },
+      { href: `${base}/map`, rel: 'related', type: 'text/html', title: 'Carte des tuiles vectorielles' },
     ],
     openapi: {
       paths: (catalog) => {
