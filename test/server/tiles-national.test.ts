@@ -1,0 +1,49 @@
+// Every tile over France, zooms 0 to 8, of the national (synthetic) dataset stays under 500,000 bytes.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import type { Express } from 'express';
+import { createApp, defaultParts } from '../../server/app.js';
+import { openCatalog, type Catalog } from '../../server/catalog.js';
+import { lonLatToTile } from '../../server/tiles/index.js';
+import { buildDefaultDataset } from '../../collections/dataset.js';
+import { collections } from '../../collections/definitions/index.js';
+import { SERVICE_INFO, TILES_OPTIONS } from '../../collections/service.js';
+
+let app: Express;
+let catalog: Catalog;
+before(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tiles-national-'));
+  await buildDefaultDataset(dir, 0.05);
+  const base = ['points_prelevement', 'ouvrages', 'chroniques'];
+  catalog = await openCatalog(dir, collections.filter((c) => base.includes(c.id)));
+  app = createApp({ info: SERVICE_INFO, catalog: () => catalog, parts: defaultParts(TILES_OPTIONS) });
+});
+after(() => catalog.close());
+
+describe('tile size over the national dataset', () => {
+  it('no tile of chroniques or the dataset exceeds 500,000 bytes at zooms 0–8', async () => {
+    let tiles = 0;
+    let largest = 0;
+    for (let z = 0; z <= 8; z++) {
+      const [minCol, minRow] = lonLatToTile('WebMercatorQuad', z, -5.5, 51.5);
+      const [maxCol, maxRow] = lonLatToTile('WebMercatorQuad', z, 10, 41);
+      for (let row = Math.floor(minRow); row <= Math.floor(maxRow); row++) {
+        for (let col = Math.floor(minCol); col <= Math.floor(maxCol); col++) {
+          for (const path of [`/collections/chroniques/tiles/WebMercatorQuad/${z}/${row}/${col}`, `/tiles/WebMercatorQuad/${z}/${row}/${col}`]) {
+            const res = await request(app).get(path).buffer(true).parse((r, cb) => { const c: Buffer[] = []; r.on('data', (d: Buffer) => c.push(d)); r.on('end', () => cb(null, Buffer.concat(c))); });
+            assert.ok(res.status === 200 || res.status === 204, `${path} → ${res.status}`);
+            const size = res.status === 200 ? (res.body as Buffer).length : 0;
+            assert.ok(size <= 500_000, `${path}: ${size} bytes`);
+            largest = Math.max(largest, size);
+            tiles++;
+          }
+        }
+      }
+    }
+    assert.ok(tiles > 100 && largest > 0, `${tiles} tiles, largest ${largest} bytes`);
+  });
+});
