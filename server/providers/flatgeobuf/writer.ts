@@ -12,7 +12,7 @@ import { GeometryType } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry-type.js';
 import { parseGeometry } from 'flatgeobuf/lib/mjs/geojson/geometry.js';
 import type { HeaderMeta } from 'flatgeobuf/lib/mjs/header-meta.js';
 import type { Geometry } from 'geojson';
-import { MAGIC, NODE_ITEM_BYTES, levelBounds } from './format.js';
+import { MAGIC, levelBounds } from './format.js';
 import { hilbert } from './hilbert.js';
 import { writeIdIndex } from './id-index.js';
 import { FeatureEncoder } from './encode.js';
@@ -262,7 +262,6 @@ function buildTree(order: Uint32Array, boxes: Float64Array, sizes: Float64Array,
       view.setBigUint64((at + 4) * 8, BigInt(first), true);
     }
   }
-  void NODE_ITEM_BYTES;
   return new Uint8Array(tree.buffer);
 }
 
