@@ -1,18 +1,19 @@
 #!/usr/bin/env node
-// prelevements: serve the OGC API, build the default dataset.
+// prelevements: serve the OGC API, build the default dataset, ingest Hub'Eau data.
 import { Command, InvalidArgumentError } from 'commander';
-import { SingleBar, Presets } from 'cli-progress';
+import { MultiBar, SingleBar, Presets } from 'cli-progress';
 import { resolve } from 'node:path';
 import { pino } from 'pino';
 import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { createApp, defaultParts, MAX_HEADER_SIZE } from './server/app.js';
-import { openCatalog } from './server/catalog.js';
+import { ReloadingCatalog } from './server/catalog.js';
 import type { BuildProgress } from './collections/build.js';
 import { buildDefaultDataset, datasetPresent } from './collections/dataset.js';
 import { collections } from './collections/definitions/index.js';
 import { SERVICE_INFO, TILES_OPTIONS } from './collections/service.js';
+import { formatSummary, HUBEAU_BASE_URL, IngestError, ingestFromApi, ingestFromFiles, type IngestSummary } from './collections/ingest/index.js';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
 
@@ -77,12 +78,19 @@ program.command('serve')
       process.on('SIGINT', stopAll);
       return;
     }
-    const catalog = await openCatalog(dataDir, collections);
-    const app = createApp({ info: { ...SERVICE_INFO, baseUrl: options.baseUrl }, catalog: () => catalog, logger, parts: defaultParts(TILES_OPTIONS) });
-    const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, app).listen(options.port, options.host, () => {
+    // Hot reload: a new version published under dataDir (pointer `current`) replaces the served one.
+    const catalog = await ReloadingCatalog.open(dataDir, collections, {
+      onSwap: (from, to) => logger.info({ from, to }, 'new data version served'),
+      onError: (error, target) => logger.error({ err: error, target }, 'new data version could not be opened: still serving the previous one'),
+    });
+    const app = createApp({ info: { ...SERVICE_INFO, baseUrl: options.baseUrl }, catalog: () => catalog.catalog(), logger, parts: defaultParts(TILES_OPTIONS) });
+    const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, (req, res) => {
+      catalog.track(res); // a swapped-out catalog is closed only after the requests begun before the swap
+      app(req, res);
+    }).listen(options.port, options.host, () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : options.port;
-      logger.info({ url: `http://localhost:${port}`, dataDir, worker: cluster.isWorker ? cluster.worker?.id : undefined }, 'serving');
+      logger.info({ url: `http://localhost:${port}`, dataDir: catalog.dataDir, worker: cluster.isWorker ? cluster.worker?.id : undefined }, 'serving');
     });
     // Longer than common proxies' idle timeouts, so a reused connection is never closed under a client.
     server.keepAliveTimeout = 65_000;
@@ -98,7 +106,79 @@ program.command('build-data')
   .option('-o, --out <dir>', 'output directory', 'data')
   .action(async (options) => build(resolve(options.out), options.scale));
 
+function list(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function years(value: string): [number, number] {
+  const m = /^(\d{4})(?:-(\d{4}))?$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError('years must be YYYY or YYYY-YYYY');
+  return [Number(m[1]), Number(m[2] ?? m[1])];
+}
+
+/** One bar per endpoint while harvesting (records fetched of those the API announced). */
+function harvestBars() {
+  if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
+  const multi = new MultiBar({ format: '{endpoint} [{bar}] {percentage}% {value}/{total} {eta_formatted}', stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+  const bars = new Map<string, SingleBar>();
+  return {
+    update(e: { endpoint: string; records: number; expected: number | null }) {
+      let bar = bars.get(e.endpoint);
+      if (!bar) bars.set(e.endpoint, (bar = multi.create(Math.max(1, e.expected ?? 1), 0, { endpoint: e.endpoint.padEnd(20) })));
+      if (e.expected !== null && e.expected !== bar.getTotal()) bar.setTotal(Math.max(e.expected, e.records, 1));
+      bar.update(e.records, { endpoint: e.endpoint.padEnd(20) });
+    },
+    stop: () => multi.stop(),
+  };
+}
+
+program.command('ingest')
+  .description("ingest Hub'Eau data (API harvest or downloaded files) into a new version of a data directory, switched atomically")
+  .option('--from-api', "harvest the Hub'Eau \"Prélèvements en eau\" API (resumable)")
+  .option('--from-files <files...>', "JSON pages, GeoJSON or CSV files (or directories) downloaded from Hub'Eau")
+  .requiredOption('-o, --out <dir>', 'data directory: versions/, pointer current, rejects.ndjson, .ingest/ spools')
+  .option('--base-url <url>', 'API base URL', HUBEAU_BASE_URL)
+  .option('--rate <n>', 'requests per second at most (0: no limit)', number('rate', 0), 5)
+  .option('--checkpoint <file>', 'checkpoint file (default: DIR/.ingest/checkpoint.json)')
+  .option('--fresh', 'ignore an existing checkpoint and harvest from the start')
+  .option('--page-size <n>', 'records per API page (page × size ≤ 20000)', number('page size', 1), 5000)
+  .option('--retries <n>', 'retries per request on 429, 5xx and network errors', number('retries', 0), 8)
+  .option('--departements <codes>', 'only these départements (comma-separated)', list)
+  .option('--years <range>', 'years the chroniques are split by, e.g. 2008-2023', years)
+  .option('--boundaries <files...>', 'GeoJSON limits with an INSEE `code` (files, directories or level=path) for the volumes_* polygons')
+  .option('--keep <n>', 'versions kept, the new one included (at least 2)', number('keep', 2), 3)
+  .action(async (options) => {
+    if (Boolean(options.fromApi) === Boolean(options.fromFiles)) throw new InvalidArgumentError('give exactly one of --from-api or --from-files');
+    const out = resolve(options.out);
+    const started = Date.now();
+    const common = { out, boundaries: options.boundaries, keep: options.keep, progress: progressBar() };
+    let summary: IngestSummary;
+    if (options.fromFiles) {
+      summary = await ingestFromFiles({ ...common, files: options.fromFiles });
+    } else {
+      const controller = new AbortController();
+      const interrupt = () => controller.abort(new Error('interrompu : relancez la même commande pour reprendre au point de contrôle'));
+      process.once('SIGINT', interrupt);
+      process.once('SIGTERM', interrupt);
+      const bars = harvestBars();
+      try {
+        summary = await ingestFromApi({
+          ...common, baseUrl: options.baseUrl, rate: options.rate, checkpointFile: options.checkpoint && resolve(options.checkpoint),
+          fresh: options.fresh, pageSize: options.pageSize, retries: options.retries, departements: options.departements, years: options.years,
+          signal: controller.signal, onProgress: (e) => bars.update(e),
+          onRetry: (r) => logger.warn(r, 'retrying'),
+        });
+      } finally {
+        bars.stop();
+      }
+    }
+    process.stdout.write(`${formatSummary(summary)}\n`);
+    logger.info({ out, version: summary.version, seconds: (Date.now() - started) / 1000 }, 'ingest done');
+  });
+
 program.parseAsync().catch((error) => {
-  logger.error(error instanceof Error ? error.message : error);
+  // A data problem is the user's to fix: said plainly on stderr, naming the file or URL.
+  if (error instanceof IngestError) process.stderr.write(`prelevements ingest: ${error.message}\n`);
+  else logger.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -4,9 +4,11 @@
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ColumnType, FlatGeobufWriter, type ColumnSpec } from '../server/providers/flatgeobuf/writer.js';
+import type { Geometry } from 'geojson';
 import type { CollectionDefinition, PropertyDefinition } from '../server/types.js';
 
-export interface SourceRecord { properties: Record<string, unknown>; lon: number | null; lat: number | null }
+/** A record to write: a GeoJSON geometry when given (polygons), else a point from lon/lat. */
+export interface SourceRecord { properties: Record<string, unknown>; lon: number | null; lat: number | null; geometry?: Geometry | null }
 
 export interface BuildInput {
   definition: CollectionDefinition;
@@ -69,7 +71,7 @@ export async function writeCollection(path: string, input: BuildInput, progress?
   const { definition } = input;
   const writer = new FlatGeobufWriter(path, {
     name: definition.id, title: definition.title, description: definition.description,
-    geometryType: definition.geometryType === 'Point' ? 'Point' : definition.geometryType,
+    geometryType: definition.geometryType,
     columns: columnsOf(definition), ids: true,
   });
   const temporal = new TemporalExtent(definition);
@@ -77,7 +79,8 @@ export async function writeCollection(path: string, input: BuildInput, progress?
   try {
     let n = 0;
     for await (const record of input.records) {
-      const geometry = record.lon === null || record.lat === null ? null : { type: 'Point' as const, coordinates: [record.lon, record.lat] };
+      const geometry = record.geometry !== undefined ? record.geometry
+        : record.lon === null || record.lat === null ? null : { type: 'Point' as const, coordinates: [record.lon, record.lat] };
       writer.add(record.properties, geometry, featureId(definition, record.properties));
       temporal.add(record.properties);
       if (++n % 5000 === 0) progress?.tick(n);
