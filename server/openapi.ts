@@ -6,7 +6,11 @@ import type { PropertyDefinition } from './types.js';
 export interface OpenApiParameter { name: string; in: 'query'; description: string; required?: boolean; style?: string; explode?: boolean; schema: Record<string, unknown> }
 
 /** Parameters added by extensions (crs, filter…) are declared by them. */
-export interface OpenApiContribution { itemsParameters?: OpenApiParameter[]; featureParameters?: OpenApiParameter[]; paths?: (catalog: Catalog) => Record<string, unknown>; itemsMediaTypes?: string[] }
+export interface OpenApiContribution {
+  itemsParameters?: OpenApiParameter[]; featureParameters?: OpenApiParameter[]; paths?: (catalog: Catalog) => Record<string, unknown>; itemsMediaTypes?: string[];
+  /** Extra `f` values accepted on items (csv, fgb…). */
+  itemsFormats?: string[];
+}
 
 const exception = { description: 'Erreur', content: { 'application/json': { schema: { $ref: '#/components/schemas/exception' } } } };
 
@@ -31,6 +35,11 @@ export function buildOpenApi(info: ServiceInfo, base: string, catalog: Catalog, 
     ...contributions.flatMap((c) => c.itemsParameters ?? []),
   ];
   const itemsMedia = ['application/geo+json', 'text/html', ...contributions.flatMap((c) => c.itemsMediaTypes ?? [])];
+  const exportFormats = contributions.flatMap((c) => c.itemsFormats ?? []);
+  const itemsF: OpenApiParameter = exportFormats.length === 0 ? core[0] : {
+    ...core[0], description: `${core[0].description} ; sans limit, ${exportFormats.join(', ')} renvoient tout le résultat`,
+    schema: { type: 'string', enum: ['json', 'html', ...exportFormats] },
+  };
   const paths: Record<string, unknown> = {
     '/': { get: { summary: "Page d'accueil", operationId: 'getLandingPage', parameters: core, responses: { 200: { description: "Page d'accueil" } } } },
     '/conformance': { get: { summary: 'Classes de conformité', operationId: 'getConformance', parameters: core, responses: { 200: { description: 'Classes de conformité' } } } },
@@ -45,7 +54,7 @@ export function buildOpenApi(info: ServiceInfo, base: string, catalog: Catalog, 
     paths[`/collections/${id}`] = { get: { summary: definition.title, operationId: `describe_${id}`, tags: [id], parameters: core, responses: { 200: { description: 'Collection' }, 404: exception } } };
     paths[`/collections/${id}/items`] = { get: {
       summary: `${definition.title} : entités`, operationId: `getFeatures_${id}`, tags: [id],
-      parameters: [...core, ...itemsCommon, ...propertyParameters],
+      parameters: [itemsF, ...itemsCommon, ...propertyParameters],
       responses: {
         200: { description: 'Entités', content: Object.fromEntries(itemsMedia.map((m) => [m, m === 'application/geo+json' ? { schema: { $ref: '#/components/schemas/featureCollection' } } : {}])) },
         400: exception, 406: exception,

@@ -1,8 +1,12 @@
 import type { Response } from 'express';
 
-/** Writes with backpressure: waits for 'drain' when the socket buffer is full. */
+/**
+ * Writes with backpressure: waits for 'drain' when the socket buffer is full. A response whose
+ * client went away takes nothing and never drains: return at once instead of waiting forever.
+ */
 export async function write(res: Response, chunk: string | Uint8Array): Promise<void> {
-  if (!res.write(chunk)) {
+  if (res.destroyed) return;
+  if (!res.write(chunk) && !res.destroyed) {
     await new Promise<void>((resolve, reject) => {
       const done = () => { res.off('drain', done); res.off('close', done); res.off('error', reject); resolve(); };
       res.once('drain', done);
@@ -29,5 +33,28 @@ export class BufferedWriter {
     const text = this.text;
     this.text = '';
     await write(this.res, text);
+  }
+}
+
+/** The same for bytes. They are copied: encoders reuse their output buffer between calls. */
+export class BufferedByteWriter {
+  private buffer: Buffer;
+  private used = 0;
+  constructor(private res: Response, private size = 64 * 1024) {
+    this.buffer = Buffer.allocUnsafe(size);
+  }
+  async push(bytes: Uint8Array): Promise<void> {
+    if (this.used + bytes.length > this.buffer.length) await this.flush();
+    if (bytes.length > this.buffer.length) { await write(this.res, Buffer.from(bytes)); return; }
+    this.buffer.set(bytes, this.used);
+    this.used += bytes.length;
+  }
+  async flush(): Promise<void> {
+    if (this.used === 0) return;
+    // A written buffer belongs to the socket until sent: start a new one rather than reuse it.
+    const chunk = this.buffer.subarray(0, this.used);
+    this.buffer = Buffer.allocUnsafe(this.size);
+    this.used = 0;
+    await write(this.res, chunk);
   }
 }

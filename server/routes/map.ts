@@ -1,10 +1,7 @@
-// MapLibre style of the dataset tiles and a map page, both served with MapLibre GL JS from the
-// server's own node_modules (no CDN, no internet basemap: users may be offline or on an intranet).
-import express, { Router } from 'express';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { baseUrl, queryStrings, type ServerContext } from '../context.js';
+// MapLibre style of the vector tiles and an HTML map page. MapLibre GL JS is served from the
+// server's own node_modules and the style has no glyphs, sprite nor basemap: no internet needed.
 import { escapeHtml } from '../formats/html.js';
+import type { Rect } from '../types.js';
 
 export interface StyleLayer {
   collection: string;
@@ -12,59 +9,93 @@ export interface StyleLayer {
   colorProperty?: string;
   colors?: Record<string, string>;
   defaultColor?: string;
+  /** Colour of the clusters (`cluster: true`); defaultColor when absent. */
+  clusterColor?: string;
+  /** Legend labels of the colour codes (e.g. usage labels). */
+  labels?: Record<string, string>;
+  /** Radius of single points, in pixels. */
   radius?: number;
 }
 
-const require = createRequire(import.meta.url);
+/** Initial view of the map page; without one the page fits the data extent. */
+export interface MapView { center: [number, number]; zoom: number }
 
-export function styleDocument(base: string, layers: StyleLayer[], title: string): Record<string, unknown> {
-  const styleLayers: Record<string, unknown>[] = [{ id: 'background', type: 'background', paint: { 'background-color': '#eef1f5' } }];
+export const STYLE_MEDIA_TYPE = 'application/vnd.mapbox.style+json';
+export const BACKGROUND = '#eef1f5';
+
+/**
+ * MapLibre style (version 8) over one TileJSON source: circle layers only (symbol layers would
+ * need glyphs from somewhere). Clusters (`cluster: true`) are sized by `point_count`.
+ */
+export function styleDocument(tileJsonUrl: string, layers: StyleLayer[], title: string): Record<string, unknown> {
+  const styleLayers: Record<string, unknown>[] = [{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } }];
   for (const l of layers) {
     const fallback = l.defaultColor ?? '#000091';
-    const color = l.colorProperty && l.colors
+    const color = l.colorProperty && l.colors && Object.keys(l.colors).length
       ? ['match', ['get', l.colorProperty], ...Object.entries(l.colors).flat(), fallback]
       : fallback;
+    const common = { type: 'circle', source: 'tiles', 'source-layer': l.collection };
     styleLayers.push({
-      id: `${l.collection}-clusters`, type: 'circle', source: 'dataset', 'source-layer': l.collection,
+      id: `${l.collection}-clusters`, ...common,
       filter: ['==', ['get', 'cluster'], true],
-      paint: { 'circle-color': fallback, 'circle-opacity': 0.6, 'circle-radius': ['interpolate', ['linear'], ['sqrt', ['get', 'point_count']], 1, 4, 100, 30] },
+      paint: {
+        'circle-color': l.clusterColor ?? fallback, 'circle-opacity': 0.6, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1,
+        'circle-radius': ['interpolate', ['linear'], ['sqrt', ['coalesce', ['get', 'point_count'], 1]], 1, 4, 100, 30],
+      },
     });
     styleLayers.push({
-      id: `${l.collection}-points`, type: 'circle', source: 'dataset', 'source-layer': l.collection,
+      id: `${l.collection}-points`, ...common,
       filter: ['!=', ['get', 'cluster'], true],
       paint: { 'circle-color': color, 'circle-radius': l.radius ?? 3, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 0.5 },
     });
   }
-  return {
-    version: 8,
-    name: title,
-    sources: { dataset: { type: 'vector', url: `${base}/tiles/WebMercatorQuad?f=tilejson` } },
-    layers: styleLayers,
-  };
+  return { version: 8, name: title, sources: { tiles: { type: 'vector', url: tileJsonUrl } }, layers: styleLayers };
 }
 
-export function mapRouter(ctx: ServerContext, layers: () => StyleLayer[]): Router {
-  const router = Router();
-  router.use('/assets/maplibre', express.static(dirname(require.resolve('maplibre-gl/dist/maplibre-gl.css')), { maxAge: '7d' }));
-  router.get('/styles/default', (req, res) => {
-    queryStrings(req, ['f']);
-    res.json(styleDocument(baseUrl(ctx, req), layers(), ctx.info.title));
-  });
-  router.get('/map', (req, res) => {
-    queryStrings(req, ['f']);
-    const base = baseUrl(ctx, req);
-    res.type('html').send(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(ctx.info.title)} — carte</title><link rel="icon" href="data:,"><link rel="stylesheet" href="${base}/assets/maplibre/maplibre-gl.css">
-<style>html,body,#map{margin:0;height:100%}header{position:absolute;z-index:1;background:#000091;color:#fff;padding:.4rem .8rem;font-family:system-ui,sans-serif}header a{color:#fff}</style></head>
-<body><header><a href="${base}/">${escapeHtml(ctx.info.title)}</a> — tuiles vectorielles</header><div id="map" role="region" aria-label="Carte des tuiles vectorielles"></div>
+export interface MapPageOptions {
+  base: string;
+  title: string;
+  styleUrl: string;
+  view?: MapView;
+  extent?: Rect | null;
+  /** Links shown in the header (tilesets, TileJSON…). */
+  links?: { href: string; title: string }[];
+  legend?: StyleLayer[];
+}
+
+/** Colour swatches of the style layers that colour by a property, and their clusters. */
+function legendHtml(layers: StyleLayer[]): string {
+  const swatch = (color: string, label: string, size = 10) =>
+    `<li><span style="display:inline-block;width:${size}px;height:${size}px;border-radius:50%;background:${escapeHtml(color)};margin-right:.4rem"></span>${escapeHtml(label)}</li>`;
+  const items = layers.flatMap((l) => [
+    ...(l.colors && Object.keys(l.colors).length
+      ? Object.entries(l.colors).map(([code, color]) => swatch(color, `${l.collection} : ${l.labels?.[code] ?? code}`))
+      : [swatch(l.defaultColor ?? '#000091', l.collection)]),
+    swatch(l.clusterColor ?? l.defaultColor ?? '#000091', `${l.collection} : regroupements (taille selon le nombre)`, 14),
+  ]);
+  return items.length ? `<aside class="legend" aria-label="Légende"><ul>${items.join('')}</ul></aside>` : '';
+}
+
+/** Sets `window.__map` and, once loaded, `window.__mapLoaded` (for browser tests). */
+export function mapPage(o: MapPageOptions): string {
+  const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
+  const e = o.extent;
+  const fit = !o.view && e ? [[Math.max(-180, e.minX), Math.max(-85, e.minY)], [Math.min(180, e.maxX), Math.min(85, e.maxY)]] : null;
+  const view = o.view ?? { center: [0, 20], zoom: 1 };
+  const links = (o.links ?? []).map((l) => ` · <a href="${escapeHtml(l.href)}">${escapeHtml(l.title)}</a>`).join('');
+  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(o.title)}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="${escapeHtml(o.base)}/assets/maplibre/maplibre-gl.css">
+<style>html,body,#map{margin:0;height:100%;background:${BACKGROUND}}header{position:absolute;z-index:1;background:#000091;color:#fff;padding:.4rem .8rem;font-family:system-ui,sans-serif}header a{color:#fff}
+.legend{position:absolute;z-index:1;bottom:1rem;left:.6rem;background:#fffe;padding:.3rem .7rem;font:12px system-ui,sans-serif;border-radius:4px}.legend ul{list-style:none;margin:0;padding:0}</style></head>
+<body><header><a href="${escapeHtml(o.base)}/">Accueil</a> — ${escapeHtml(o.title)}${links}</header><div id="map" role="region" aria-label="${escapeHtml(o.title)}"></div>${legendHtml(o.legend ?? [])}
 <script type="module">
-import * as maplibregl from '${base}/assets/maplibre/maplibre-gl.mjs';
-const map = new maplibregl.Map({ container: 'map', style: '${base}/styles/default', center: [2.5, 46.6], zoom: 5, attributionControl: false });
+import * as maplibregl from ${json(`${o.base}/assets/maplibre/maplibre-gl.mjs`)};
+const map = new maplibregl.Map({ container: 'map', style: ${json(o.styleUrl)}, center: ${json(view.center)}, zoom: ${json(view.zoom)}, attributionControl: false });
+const fit = ${json(fit)};
+if (fit) map.fitBounds(fit, { padding: 20, animate: false, maxZoom: 12 });
 map.addControl(new maplibregl.NavigationControl());
 window.__map = map;
 map.on('load', () => { window.__mapLoaded = true; });
-map.on('error', (e) => { window.__mapError = String(e.error && e.error.message || e); });
-</script></body></html>`);
-  });
-  return router;
+map.on('error', (e) => { console.error('map error:', String(e.error && e.error.message || e)); });
+</script></body></html>`;
 }

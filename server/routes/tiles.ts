@@ -1,51 +1,73 @@
-// OGC API – Tiles: tile matrix sets, collection and dataset tilesets, Mapbox Vector Tiles.
-// An empty tile is 204 No Content; a tile outside its matrix is 404; a non-integer index is 400.
+// OGC API – Tiles: tile matrix sets, collection and dataset tilesets, Mapbox Vector Tiles, plus a
+// MapLibre style and map page. An empty tile is 204 No Content (with its ETag, cacheable); a tile
+// outside its matrix is 404; a non-integer index is 400.
 import { createHash } from 'node:crypto';
-import { Router, type Request, type Response } from 'express';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import express, { Router, type Request, type Response } from 'express';
 import type { ServedCollection } from '../catalog.js';
 import { baseUrl, collectionOr404, queryStrings, type ServerContext } from '../context.js';
-import { InvalidParameterValue, NotFound } from '../errors.js';
+import { InvalidParameterValue, NotAcceptable, NotFound } from '../errors.js';
+import { linkList, page } from '../formats/html.js';
 import { parseDatetime } from '../params/datetime.js';
+import { negotiate } from '../params/format.js';
 import type { ApiPart } from '../part.js';
 import { and, datetimePredicate, propertyPredicate } from '../plan.js';
-import type { Feature } from '../types.js';
+import type { CollectionDefinition, Feature, FeaturePredicate, Rect } from '../types.js';
 import { filterPredicate } from './filter.js';
-import { mapRouter, type StyleLayer } from './map.js';
+import { mapPage, styleDocument, STYLE_MEDIA_TYPE, type MapView, type StyleLayer } from './map.js';
 import {
   bufferedTileBounds, encodeTile, getTileMatrixSet, MVT_MEDIA_TYPE, tileJson, tileMatrixSetsList, tilesetDocument, tilesetsList,
   TILES_CONFORMANCE, validTile, type TileLayerInfo, type TileMatrixSet,
 } from '../tiles/index.js';
 
+export type { MapView, StyleLayer } from './map.js';
+
 export interface TilesOptions {
   /** Property summed in point clusters, per collection (e.g. volume). */
   sumProperty?: Record<string, string>;
+  minZoom?: number;
   maxZoom?: number;
-  /** Bytes of encoded tiles kept in memory (LRU). */
+  /** Bytes of encoded tiles kept in memory (LRU); 0 disables the cache. */
   cacheBytes?: number;
+  /** Cache-Control max-age of tiles, in seconds. */
+  maxAge?: number;
   /** Layers of /styles/default; every spatial collection in a default colour when absent. */
-  style?: StyleLayer[];
+  style?: StyleLayer[] | (() => StyleLayer[]);
+  /** Initial view of /map; the data extent when absent. */
+  mapView?: MapView;
+  /** Predicate of the `filter` parameters (filter, filter-lang, filter-crs); CQL2 by default. */
+  filter?: (params: Record<string, string>, collection: CollectionDefinition) => FeaturePredicate | undefined;
 }
 
 const FILTER_PARAMETERS = ['datetime', 'filter', 'filter-lang', 'filter-crs'];
+const META_FORMATS = [{ key: 'json', mediaType: 'application/json' }, { key: 'html', mediaType: 'text/html' }];
+const TILESET_FORMATS = [{ key: 'json', mediaType: 'application/json' }, { key: 'tilejson', mediaType: 'application/vnd.mapbox.tile+json' }];
+const TILESETS_REL = 'http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector';
+const require = createRequire(import.meta.url);
 
-class TileCache {
+/** LRU by bytes; each entry also costs its key and bookkeeping, so empty tiles are bounded too. */
+export class TileCache {
   private entries = new Map<string, Uint8Array>();
   private bytes = 0;
   constructor(private max: number) {}
+  private cost = (key: string, tile: Uint8Array) => tile.length + key.length * 2 + 96;
   get(key: string): Uint8Array | undefined {
     const hit = this.entries.get(key);
     if (hit) { this.entries.delete(key); this.entries.set(key, hit); }
     return hit;
   }
   set(key: string, tile: Uint8Array): void {
+    if (this.entries.has(key)) return;
     this.entries.set(key, tile);
-    this.bytes += tile.length;
-    while (this.bytes > this.max) {
-      const [oldest, value] = this.entries.entries().next().value as [string, Uint8Array];
+    this.bytes += this.cost(key, tile);
+    for (const [oldest, value] of this.entries) {
+      if (this.bytes <= this.max) break;
       this.entries.delete(oldest);
-      this.bytes -= value.length;
+      this.bytes -= this.cost(oldest, value);
     }
   }
+  get size(): { entries: number; bytes: number } { return { entries: this.entries.size, bytes: this.bytes }; }
 }
 
 function tmsOr404(id: string): TileMatrixSet {
@@ -59,111 +81,238 @@ function integer(name: string, raw: string): number {
   return Number(raw);
 }
 
-function layerInfo(c: ServedCollection, options: TilesOptions): TileLayerInfo {
-  const d = c.definition;
-  return { id: d.id, title: d.title, description: d.description, geometryType: d.geometryType, properties: d.properties, sumProperty: options.sumProperty?.[d.id] };
+/** RFC 9110: a list of (possibly weak) entity tags, or `*`. */
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.split(',').some((t) => { const tag = t.trim().replace(/^W\//, ''); return tag === '*' || tag === etag; });
 }
 
-export function tilesPart(options: TilesOptions = {}): ApiPart {
-  const maxZoom = options.maxZoom ?? 16;
-  const cache = new TileCache(options.cacheBytes ?? 64 * 1024 * 1024);
-  const spatial = (ctx: ServerContext) => ctx.catalog().list().filter((c) => c.definition.geometryType);
+function unionExtent(extents: (Rect | null)[]): Rect | null {
+  const list = extents.filter((e): e is Rect => e !== null);
+  if (!list.length) return null;
+  return {
+    minX: Math.min(...list.map((e) => e.minX)), minY: Math.min(...list.map((e) => e.minY)),
+    maxX: Math.max(...list.map((e) => e.maxX)), maxY: Math.max(...list.map((e) => e.maxY)),
+  };
+}
 
-  async function tile(ctx: ServerContext, req: Request, res: Response, collections: ServedCollection[]): Promise<void> {
+const queryables = (d: CollectionDefinition) => d.properties.filter((p) => p.queryable !== false).map((p) => p.name);
+
+export function tilesPart(options: TilesOptions = {}): ApiPart {
+  const minZoom = options.minZoom ?? 0;
+  const maxZoom = options.maxZoom ?? 16;
+  const maxAge = options.maxAge ?? 3600;
+  const cache = new TileCache(options.cacheBytes ?? 64 * 1024 * 1024);
+  const inFlight = new Map<string, Promise<Uint8Array>>();
+  const filterOf = options.filter ?? ((params, d) => filterPredicate(params, d).predicate);
+  const spatial = (ctx: ServerContext) => ctx.catalog().list().filter((c) => c.definition.geometryType);
+  const spatialOr404 = (ctx: ServerContext, id: string) => {
+    const c = collectionOr404(ctx, id);
+    if (!c.definition.geometryType) throw new NotFound(`La collection « ${id} » n'a pas de géométrie, donc pas de tuiles`);
+    return c;
+  };
+  const layerInfo = ({ definition: d }: ServedCollection): TileLayerInfo => ({
+    id: d.id, title: d.title, description: d.description, geometryType: d.geometryType, properties: d.properties, sumProperty: options.sumProperty?.[d.id],
+  });
+  const extentOf = async (collections: ServedCollection[]) => unionExtent((await Promise.all(collections.map((c) => c.provider.stats()))).map((s) => s.extent));
+  const styleLayers = (collections: ServedCollection[]): StyleLayer[] => {
+    const configured = typeof options.style === 'function' ? options.style() : options.style;
+    const ids = new Set(collections.map((c) => c.definition.id));
+    return configured ? configured.filter((l) => ids.has(l.collection)) : [...ids].map((collection) => ({ collection }));
+  };
+
+  /**
+   * Predicates per layer. On a collection tile a filter the collection cannot evaluate is a 400;
+   * on a dataset tile the layers that cannot evaluate it are left out (no feature matches).
+   */
+  function layerPredicates(collections: ServedCollection[], params: Record<string, string>, dataset: boolean) {
+    const interval = parseDatetime(params.datetime);
+    const out: { collection: ServedCollection; predicate: FeaturePredicate | undefined }[] = [];
+    for (const c of collections) {
+      const d = c.definition;
+      if (dataset) {
+        if (interval && !d.temporal) continue;
+        const known = new Set(queryables(d));
+        if (Object.keys(params).some((k) => !FILTER_PARAMETERS.includes(k) && k !== 'f' && !known.has(k))) continue;
+      }
+      out.push({ collection: c, predicate: and([datetimePredicate(d, interval), propertyPredicate(d, params), filterOf(params, d)]) });
+    }
+    return out;
+  }
+
+  async function render(layers: ReturnType<typeof layerPredicates>, tms: TileMatrixSet, z: number, row: number, col: number): Promise<Uint8Array> {
+    const bbox = bufferedTileBounds(tms, z, row, col);
+    const inputs = await Promise.all(layers.map(async ({ collection, predicate }) => {
+      const features: Feature[] = [];
+      for await (const f of collection.provider.scan(bbox, predicate)) features.push(f);
+      return { name: collection.definition.id, features };
+    }));
+    // encodeTile sums one property in every layer: only on single-collection tiles.
+    const sumProperty = layers.length === 1 ? options.sumProperty?.[layers[0].collection.definition.id] : undefined;
+    // 500 KB in decimal units, the stricter reading of the limit.
+    return encodeTile(inputs.filter((l) => l.features.length > 0), tms, z, row, col, { sumProperty, maxBytes: 500_000 });
+  }
+
+  async function tile(req: Request, res: Response, collections: ServedCollection[], dataset: boolean): Promise<void> {
     const tms = tmsOr404(req.params.tileMatrixSetId as string);
     const z = integer('tileMatrix', req.params.tileMatrix as string);
     const row = integer('tileRow', req.params.tileRow as string);
     const col = integer('tileCol', req.params.tileCol as string);
     if (!validTile(tms, z, row, col)) throw new NotFound(`Tuile ${z}/${row}/${col} hors de la matrice ${tms.id}`);
-    const queryables = collections.length === 1 ? collections[0].definition.properties.filter((p) => p.queryable !== false).map((p) => p.name) : [];
-    const params = queryStrings(req, ['f', ...FILTER_PARAMETERS, ...queryables]);
+    const params = queryStrings(req, ['f', ...FILTER_PARAMETERS, ...new Set(collections.flatMap((c) => queryables(c.definition)))]);
+    if (params.f !== undefined && params.f !== 'mvt') throw new NotAcceptable(['mvt']);
+    const layers = layerPredicates(collections, params, dataset);
+    // The data version changes with every new build or ingest: it invalidates ETags and cache.
     const versions = (await Promise.all(collections.map((c) => c.provider.stats()))).map((s) => s.version).join(',');
     const etag = `"${createHash('sha1').update(`${versions}|${req.originalUrl}`).digest('base64url')}"`;
-    res.set({ ETag: etag, 'Cache-Control': 'public, max-age=3600', Vary: 'Accept' });
-    if (req.headers['if-none-match'] === etag) { res.status(304).end(); return; }
+    res.set({ ETag: etag, 'Cache-Control': `public, max-age=${maxAge}` });
+    if (matches(req.headers['if-none-match'], etag)) { res.status(304).end(); return; }
     let bytes = cache.get(etag);
     if (!bytes) {
-      const bbox = bufferedTileBounds(tms, z, row, col);
-      const layers = [];
-      for (const c of collections) {
-        const filtered = filterPredicate(params, c.definition).predicate;
-        const predicate = and([datetimePredicate(c.definition, parseDatetime(params.datetime)), propertyPredicate(c.definition, params), filtered]);
-        const features: Feature[] = [];
-        for await (const f of c.provider.scan(bbox, predicate)) features.push(f);
-        layers.push({ name: c.definition.id, features });
+      // Concurrent requests of one tile share one rendering.
+      let pending = inFlight.get(etag);
+      if (!pending) {
+        pending = render(layers, tms, z, row, col).finally(() => inFlight.delete(etag));
+        inFlight.set(etag, pending);
       }
-      const sumProperty = collections.length === 1 ? options.sumProperty?.[collections[0].definition.id] : undefined;
-      // 500 KB in decimal units, the stricter reading of the limit.
-      bytes = encodeTile(layers, tms, z, row, col, { sumProperty, maxBytes: 500_000 });
+      bytes = await pending;
       cache.set(etag, bytes);
     }
     if (bytes.length === 0) { res.status(204).end(); return; }
     res.type(MVT_MEDIA_TYPE).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
   }
 
-  function tileset(ctx: ServerContext, req: Request, res: Response, collections: ServedCollection[], collectionId: string | null): Promise<void> | void {
+  async function tileset(ctx: ServerContext, req: Request, res: Response, collections: ServedCollection[], collectionId: string | null): Promise<void> {
     queryStrings(req, ['f']);
     const tms = tmsOr404(req.params.tileMatrixSetId as string);
+    const format = negotiate(req, TILESET_FORMATS);
     const base = baseUrl(ctx, req);
-    return Promise.all(collections.map((c) => c.provider.stats())).then((stats) => {
-      const extents = stats.map((s) => s.extent).filter((e) => e !== null);
-      const extent = extents.length ? {
-        minX: Math.min(...extents.map((e) => e.minX)), minY: Math.min(...extents.map((e) => e.minY)),
-        maxX: Math.max(...extents.map((e) => e.maxX)), maxY: Math.max(...extents.map((e) => e.maxY)),
-      } : null;
-      const layers = collections.map((c) => layerInfo(c, options));
-      if (req.query.f === 'tilejson') {
-        res.json(tileJson(base, collectionId, layers, extent, 0, maxZoom, { attribution: collections[0]?.definition.attribution }));
-        return;
-      }
-      res.json(tilesetDocument(base, tms, collectionId, layers, extent, 0, maxZoom));
-    });
+    const extent = await extentOf(collections);
+    const layers = collections.map(layerInfo);
+    const meta = collectionId ? { attribution: collections[0].definition.attribution } : { title: ctx.info.title, description: ctx.info.description };
+    if (format.key === 'tilejson') {
+      if (tms.id !== 'WebMercatorQuad') throw new NotAcceptable(['json']);
+      res.json(tileJson(base, collectionId, layers, extent, minZoom, maxZoom, meta));
+      return;
+    }
+    res.json(tilesetDocument(base, tms, collectionId, layers, extent, minZoom, maxZoom, meta));
   }
+
+  async function tilesets(ctx: ServerContext, req: Request, res: Response, collection: ServedCollection | null): Promise<void> {
+    queryStrings(req, ['f']);
+    const format = negotiate(req, META_FORMATS);
+    const base = baseUrl(ctx, req);
+    const id = collection?.definition.id;
+    const doc = tilesetsList(base, id, collection?.definition.title);
+    if (format.key === 'json') { res.json(doc); return; }
+    const self = id ? `${base}/collections/${encodeURIComponent(id)}/tiles` : `${base}/tiles`;
+    const title = collection ? `${collection.definition.title} — tuiles vectorielles` : `${ctx.info.title} — tuiles vectorielles`;
+    res.type('html').send(mapPage({
+      base, title, view: options.mapView, legend: styleLayers(collection ? [collection] : spatial(ctx)),
+      styleUrl: `${base}/styles/default${id ? `?collection=${encodeURIComponent(id)}` : ''}`,
+      extent: await extentOf(collection ? [collection] : spatial(ctx)),
+      links: [{ href: `${self}?f=json`, title: 'Tilesets (JSON)' }, { href: `${self}/WebMercatorQuad?f=tilejson`, title: 'TileJSON' }],
+    }));
+  }
+
+  function router(ctx: ServerContext): Router {
+    const r = Router();
+    r.use('/assets/maplibre', express.static(dirname(require.resolve('maplibre-gl/dist/maplibre-gl.css')), { maxAge: '7d' }));
+    r.get('/tileMatrixSets', (req, res) => {
+      queryStrings(req, ['f']);
+      const base = baseUrl(ctx, req);
+      const doc = tileMatrixSetsList(base);
+      if (negotiate(req, META_FORMATS).key === 'json') { res.json(doc); return; }
+      const links = doc.tileMatrixSets.map((t) => ({ href: t.links[0].href, rel: 'item', type: 'application/json', title: `${t.title} (${t.id})` }));
+      res.type('html').send(page({ base, title: 'Jeux de matrices de tuiles', breadcrumbs: [{ href: `${base}/`, label: 'Accueil' }] }, linkList(links)));
+    });
+    r.get('/tileMatrixSets/:tileMatrixSetId', (req, res) => {
+      const { f } = queryStrings(req, ['f']);
+      if (f !== undefined && f !== 'json') throw new NotAcceptable(['json']);
+      res.json(tmsOr404(req.params.tileMatrixSetId));
+    });
+    r.get('/tiles', (req, res) => tilesets(ctx, req, res, null));
+    r.get('/tiles/:tileMatrixSetId', (req, res) => tileset(ctx, req, res, spatial(ctx), null));
+    r.get('/tiles/:tileMatrixSetId/:tileMatrix/:tileRow/:tileCol', (req, res) => tile(req, res, spatial(ctx), true));
+    r.get('/collections/:collectionId/tiles', (req, res) => tilesets(ctx, req, res, spatialOr404(ctx, req.params.collectionId)));
+    r.get('/collections/:collectionId/tiles/:tileMatrixSetId', (req, res) => {
+      const c = spatialOr404(ctx, req.params.collectionId);
+      return tileset(ctx, req, res, [c], c.definition.id);
+    });
+    r.get('/collections/:collectionId/tiles/:tileMatrixSetId/:tileMatrix/:tileRow/:tileCol', (req, res) =>
+      tile(req, res, [spatialOr404(ctx, req.params.collectionId as string)], false));
+    r.get('/styles/default', (req, res) => {
+      const { collection: id } = queryStrings(req, ['f', 'collection']);
+      if (req.query.f !== undefined && req.query.f !== 'json' && req.query.f !== 'mapbox') throw new NotAcceptable(['json']);
+      const base = baseUrl(ctx, req);
+      const collections = id === undefined ? spatial(ctx) : [spatialOr404(ctx, id)];
+      const tileJsonUrl = `${base}${id === undefined ? '' : `/collections/${encodeURIComponent(id)}`}/tiles/WebMercatorQuad?f=tilejson`;
+      const layers = styleLayers(collections);
+      res.type(STYLE_MEDIA_TYPE).send(JSON.stringify(styleDocument(tileJsonUrl, layers.length ? layers : collections.map((c) => ({ collection: c.definition.id })), ctx.info.title)));
+    });
+    r.get('/map', async (req, res) => {
+      queryStrings(req, []);
+      const base = baseUrl(ctx, req);
+      res.type('html').send(mapPage({
+        base, title: `${ctx.info.title} — carte`, styleUrl: `${base}/styles/default`, view: options.mapView, extent: await extentOf(spatial(ctx)),
+        legend: styleLayers(spatial(ctx)),
+        links: [{ href: `${base}/tiles?f=json`, title: 'Tuiles' }, { href: `${base}/styles/default`, title: 'Style' }],
+      }));
+    });
+    return r;
+  }
+
+  const tileParameters = (collection?: CollectionDefinition) => [
+    ...['tileMatrixSetId', 'tileMatrix', 'tileRow', 'tileCol'].map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+    { name: 'datetime', in: 'query', description: 'Instant ou intervalle RFC 3339', schema: { type: 'string' } },
+    { name: 'filter', in: 'query', description: 'Filtre CQL2', schema: { type: 'string' } },
+    { name: 'filter-lang', in: 'query', schema: { type: 'string', enum: ['cql2-text', 'cql2-json'] } },
+    { name: 'filter-crs', in: 'query', schema: { type: 'string' } },
+    ...(collection ? queryables(collection).map((name) => ({ name, in: 'query', description: 'Égalité (valeurs séparées par des virgules)', schema: { type: 'string' } })) : []),
+  ];
+  const mvt = {
+    200: { description: 'Tuile MVT', content: { [MVT_MEDIA_TYPE]: { schema: { type: 'string', format: 'binary' } } } },
+    204: { description: 'Tuile vide' }, 304: { description: 'Inchangée (If-None-Match)' },
+    400: { description: 'Paramètre invalide' }, 404: { description: 'Hors de la matrice ou jeu de matrices inconnu' },
+  };
+  const json = (summary: string, operationId: string, extra: Record<string, unknown> = {}) =>
+    ({ get: { summary, operationId, ...extra, responses: { 200: { description: summary, content: { 'application/json': {} } }, 404: { description: 'Inconnu' } } } });
+  const tmsParam = { name: 'tileMatrixSetId', in: 'path', required: true, schema: { type: 'string', enum: ['WebMercatorQuad', 'WorldCRS84Quad'] } };
+  const fParam = (values: string[]) => ({ name: 'f', in: 'query', schema: { type: 'string', enum: values } });
 
   return {
     name: 'tiles',
     conformance: TILES_CONFORMANCE,
-    router: (ctx) => {
-      const router = Router();
-      router.use(mapRouter(ctx, () => options.style ?? spatial(ctx).map((c) => ({ collection: c.definition.id }))));
-      router.get('/tileMatrixSets', (req, res) => { queryStrings(req, ['f']); res.json(tileMatrixSetsList(baseUrl(ctx, req))); });
-      router.get('/tileMatrixSets/:tileMatrixSetId', (req, res) => { queryStrings(req, ['f']); res.json(tmsOr404(req.params.tileMatrixSetId)); });
-      router.get('/tiles', (req, res) => { queryStrings(req, ['f']); res.json(tilesetsList(baseUrl(ctx, req))); });
-      router.get('/tiles/:tileMatrixSetId', (req, res) => tileset(ctx, req, res, spatial(ctx), null));
-      router.get('/tiles/:tileMatrixSetId/:tileMatrix/:tileRow/:tileCol', (req, res) => tile(ctx, req, res, spatial(ctx)));
-      router.get('/collections/:collectionId/tiles', (req, res) => {
-        queryStrings(req, ['f']);
-        const c = collectionOr404(ctx, req.params.collectionId);
-        res.json(tilesetsList(baseUrl(ctx, req), c.definition.id, c.definition.title));
-      });
-      router.get('/collections/:collectionId/tiles/:tileMatrixSetId', (req, res) => {
-        const c = collectionOr404(ctx, req.params.collectionId);
-        return tileset(ctx, req, res, [c], c.definition.id);
-      });
-      router.get('/collections/:collectionId/tiles/:tileMatrixSetId/:tileMatrix/:tileRow/:tileCol', (req, res) => tile(ctx, req, res, [collectionOr404(ctx, req.params.collectionId as string)]));
-      return router;
-    },
+    router,
     collection: (doc, collection, base) => {
       if (!collection.definition.geometryType) return;
-      doc.links.push({ href: `${base}/collections/${collection.definition.id}/tiles`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector', type: 'application/json', title: 'Tuiles vectorielles' });
+      const href = `${base}/collections/${encodeURIComponent(collection.definition.id)}/tiles`;
+      doc.links.push({ href, rel: TILESETS_REL, type: 'application/json', title: 'Tuiles vectorielles' });
     },
     landingLinks: (base) => [
       { href: `${base}/tileMatrixSets`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes', type: 'application/json', title: 'Jeux de matrices de tuiles' },
-      { href: `${base}/tiles`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector', type: 'application/json', title: 'Tuiles vectorielles du jeu de données' },
-      { href: `${base}/styles/default`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/styles', type: 'application/vnd.mapbox.style+json', title: 'Style MapLibre' },
+      { href: `${base}/tiles`, rel: TILESETS_REL, type: 'application/json', title: 'Tuiles vectorielles du jeu de données' },
+      { href: `${base}/styles/default`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/styles', type: STYLE_MEDIA_TYPE, title: 'Style MapLibre' },
       { href: `${base}/map`, rel: 'related', type: 'text/html', title: 'Carte des tuiles vectorielles' },
     ],
     openapi: {
       paths: (catalog) => {
-        const tileParams = ['tileMatrixSetId', 'tileMatrix', 'tileRow', 'tileCol'].map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
-        const mvt = { 200: { description: 'Tuile MVT', content: { [MVT_MEDIA_TYPE]: {} } }, 204: { description: 'Tuile vide' }, 404: { description: 'Hors de la matrice' } };
         const paths: Record<string, unknown> = {
-          '/tileMatrixSets': { get: { summary: 'Jeux de matrices de tuiles', operationId: 'getTileMatrixSets', responses: { 200: { description: 'Liste' } } } },
-          '/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}': { get: { summary: 'Tuile du jeu de données', operationId: 'getDatasetTile', parameters: tileParams, responses: mvt } },
+          '/tileMatrixSets': json('Jeux de matrices de tuiles', 'getTileMatrixSetsList', { parameters: [fParam(['json', 'html'])] }),
+          '/tileMatrixSets/{tileMatrixSetId}': json('Jeu de matrices de tuiles', 'getTileMatrixSet', { parameters: [tmsParam] }),
+          '/tiles': json('Tilesets du jeu de données', 'getDatasetVectorTileSetsList', { parameters: [fParam(['json', 'html'])] }),
+          '/tiles/{tileMatrixSetId}': json('Tileset du jeu de données (ou TileJSON)', 'getDatasetVectorTileSet', { parameters: [tmsParam, fParam(['json', 'tilejson'])] }),
+          '/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}': { get: { summary: 'Tuile du jeu de données (une couche par collection)', operationId: 'getDatasetVectorTile', parameters: tileParameters(), responses: mvt } },
+          '/styles/default': { get: { summary: 'Style MapLibre (version 8)', operationId: 'getDefaultStyle', parameters: [{ name: 'collection', in: 'query', schema: { type: 'string' } }], responses: { 200: { description: 'Style', content: { [STYLE_MEDIA_TYPE]: {} } } } } },
+          '/map': { get: { summary: 'Carte des tuiles vectorielles (MapLibre GL JS)', operationId: 'getMap', responses: { 200: { description: 'Page HTML', content: { 'text/html': {} } } } } },
         };
-        for (const { definition } of catalog.list()) {
-          if (!definition.geometryType) continue;
-          paths[`/collections/${definition.id}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}`] = { get: { summary: `${definition.title} : tuile`, operationId: `getTile_${definition.id}`, tags: [definition.id], parameters: tileParams, responses: mvt } };
+        for (const { definition: d } of catalog.list()) {
+          if (!d.geometryType) continue;
+          const p = `/collections/${d.id}/tiles`;
+          const tags = [d.id];
+          paths[p] = json(`${d.title} : tilesets`, `getVectorTileSetsList_${d.id}`, { tags, parameters: [fParam(['json', 'html'])] });
+          paths[`${p}/{tileMatrixSetId}`] = json(`${d.title} : tileset (ou TileJSON)`, `getVectorTileSet_${d.id}`, { tags, parameters: [tmsParam, fParam(['json', 'tilejson'])] });
+          paths[`${p}/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}`] = { get: { summary: `${d.title} : tuile`, operationId: `getVectorTile_${d.id}`, tags, parameters: tileParameters(d), responses: mvt } };
         }
         return paths;
       },

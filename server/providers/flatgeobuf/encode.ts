@@ -61,6 +61,8 @@ export class FeatureEncoder {
     }
     const builder = this.builder;
     builder.clear();
+    // A multiple of 8 bytes even without coordinates, so that the next feature's stay aligned.
+    builder.prep(8, 0);
     const propertiesOffset = o > 0 ? Feature.createPropertiesVector(builder, this.scratch.subarray(0, o)) : 0;
     const geometryOffset = geometry ? buildGeometry(builder, geometry) : 0;
     Feature.startFeature(builder);

@@ -11,6 +11,7 @@ import { ColumnType } from 'flatgeobuf/lib/mjs/flat-geobuf/column-type.js';
 import { GeometryType } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry-type.js';
 import { parseGeometry } from 'flatgeobuf/lib/mjs/geojson/geometry.js';
 import type { HeaderMeta } from 'flatgeobuf/lib/mjs/header-meta.js';
+import type { ColumnMeta } from 'flatgeobuf/lib/mjs/column-meta.js';
 import type { Geometry } from 'geojson';
 import { MAGIC, levelBounds } from './format.js';
 import { hilbert } from './hilbert.js';
@@ -79,10 +80,7 @@ export class FlatGeobufWriter {
     this.spillFd = openSync(this.spillPath, 'w+');
     this.header = {
       geometryType: options.geometryType ? GeometryType[options.geometryType] : GeometryType.Unknown,
-      columns: options.columns.map((c) => ({
-        name: c.name, type: c.type, title: c.title ?? null, description: c.description ?? null,
-        width: -1, precision: -1, scale: -1, nullable: c.nullable ?? true, unique: false, primary_key: false,
-      })),
+      columns: columnMetas(options.columns),
       envelope: null, featuresCount: 0, indexNodeSize: 0, crs: null, title: null, description: null, metadata: null,
     };
     this.encoder = new FeatureEncoder(this.header.columns!);
@@ -161,45 +159,74 @@ export class FlatGeobufWriter {
   }
 
   private buildHeader(count: number, nodeSize: number, extent: number[] | null, metadata?: Record<string, unknown>): Uint8Array {
-    const builder = new flatbuffers.Builder(1024);
-    const columns = this.header.columns!.map((c) => {
-      const name = builder.createString(c.name);
-      const title = c.title ? builder.createString(c.title) : 0;
-      const description = c.description ? builder.createString(c.description) : 0;
-      Column.startColumn(builder);
-      Column.addName(builder, name);
-      Column.addType(builder, c.type);
-      if (title) Column.addTitle(builder, title);
-      if (description) Column.addDescription(builder, description);
-      Column.addNullable(builder, c.nullable);
-      return Column.endColumn(builder);
-    });
-    const columnsVector = Header.createColumnsVector(builder, columns);
-    const name = builder.createString(this.options.name);
-    const title = this.options.title ? builder.createString(this.options.title) : 0;
-    const description = this.options.description ? builder.createString(this.options.description) : 0;
-    const metadataString = metadata ? builder.createString(JSON.stringify(metadata)) : 0;
-    const envelopeVector = extent ? Header.createEnvelopeVector(builder, extent) : 0;
-    let crs = 0;
-    if (this.options.geometryType) {
-      Crs.startCrs(builder);
-      Crs.addCode(builder, this.options.epsg ?? 4326);
-      crs = Crs.endCrs(builder);
-    }
-    Header.startHeader(builder);
-    Header.addName(builder, name);
-    if (envelopeVector) Header.addEnvelope(builder, envelopeVector);
-    Header.addGeometryType(builder, this.header.geometryType);
-    Header.addColumns(builder, columnsVector);
-    Header.addFeaturesCount(builder, BigInt(count));
-    Header.addIndexNodeSize(builder, nodeSize);
-    if (crs) Header.addCrs(builder, crs);
-    if (title) Header.addTitle(builder, title);
-    if (description) Header.addDescription(builder, description);
-    if (metadataString) Header.addMetadata(builder, metadataString);
-    builder.finishSizePrefixed(Header.endHeader(builder));
-    return builder.asUint8Array();
+    return buildHeader({ ...this.options, columns: this.header.columns!, featuresCount: count, indexNodeSize: nodeSize, extent, metadata });
   }
+}
+
+export function columnMetas(columns: ColumnSpec[]): ColumnMeta[] {
+  return columns.map((c) => ({
+    name: c.name, type: c.type, title: c.title ?? null, description: c.description ?? null,
+    width: -1, precision: -1, scale: -1, nullable: c.nullable ?? true, unique: false, primary_key: false,
+  }));
+}
+
+export interface HeaderOptions {
+  name: string;
+  title?: string;
+  description?: string;
+  geometryType: WriterOptions['geometryType'];
+  columns: ColumnMeta[];
+  epsg?: number;
+  /** 0 = unknown (a streamed file), read until the end. */
+  featuresCount: number;
+  /** 0 = no spatial index. */
+  indexNodeSize: number;
+  extent: number[] | null;
+  metadata?: Record<string, unknown>;
+}
+
+/** The size-prefixed header table (the magic bytes go before it). Shared by files and streamed exports. */
+export function buildHeader(options: HeaderOptions): Uint8Array {
+  const builder = new flatbuffers.Builder(1024);
+  // Features must start 8-aligned: readers view their coordinates as Float64Arrays in place.
+  builder.prep(8, 0);
+  const columns = options.columns.map((c) => {
+    const name = builder.createString(c.name);
+    const title = c.title ? builder.createString(c.title) : 0;
+    const description = c.description ? builder.createString(c.description) : 0;
+    Column.startColumn(builder);
+    Column.addName(builder, name);
+    Column.addType(builder, c.type);
+    if (title) Column.addTitle(builder, title);
+    if (description) Column.addDescription(builder, description);
+    Column.addNullable(builder, c.nullable);
+    return Column.endColumn(builder);
+  });
+  const columnsVector = Header.createColumnsVector(builder, columns);
+  const name = builder.createString(options.name);
+  const title = options.title ? builder.createString(options.title) : 0;
+  const description = options.description ? builder.createString(options.description) : 0;
+  const metadataString = options.metadata ? builder.createString(JSON.stringify(options.metadata)) : 0;
+  const envelopeVector = options.extent ? Header.createEnvelopeVector(builder, options.extent) : 0;
+  let crs = 0;
+  if (options.geometryType) {
+    Crs.startCrs(builder);
+    Crs.addCode(builder, options.epsg ?? 4326);
+    crs = Crs.endCrs(builder);
+  }
+  Header.startHeader(builder);
+  Header.addName(builder, name);
+  if (envelopeVector) Header.addEnvelope(builder, envelopeVector);
+  Header.addGeometryType(builder, options.geometryType ? GeometryType[options.geometryType] : GeometryType.Unknown);
+  Header.addColumns(builder, columnsVector);
+  Header.addFeaturesCount(builder, BigInt(options.featuresCount));
+  Header.addIndexNodeSize(builder, options.indexNodeSize);
+  if (crs) Header.addCrs(builder, crs);
+  if (title) Header.addTitle(builder, title);
+  if (description) Header.addDescription(builder, description);
+  if (metadataString) Header.addMetadata(builder, metadataString);
+  builder.finishSizePrefixed(Header.endHeader(builder));
+  return builder.asUint8Array();
 }
 
 function envelope(xy: number[], parts: { xy: number[]; parts: any[] }[]): number[] {
