@@ -15,6 +15,14 @@ export interface StyleLayer {
   labels?: Record<string, string>;
   /** Radius of single points, in pixels. */
   radius?: number;
+  /** Proportional symbols: circle area proportional to this property (e.g. a volume). */
+  sizeProperty?: string;
+  /** Value of sizeProperty drawn at maxRadius (larger values are not drawn larger). */
+  sizeMax?: number;
+  maxRadius?: number;
+  /** Zooms at which the layer is drawn (the dataset tiles carry it only there). */
+  minZoom?: number;
+  maxZoom?: number;
 }
 
 /** Initial view of the map page; without one the page fits the data extent. */
@@ -34,7 +42,26 @@ export function styleDocument(tileJsonUrl: string, layers: StyleLayer[], title: 
     const color = l.colorProperty && l.colors && Object.keys(l.colors).length
       ? ['match', ['get', l.colorProperty], ...Object.entries(l.colors).flat(), fallback]
       : fallback;
-    const common = { type: 'circle', source: 'tiles', 'source-layer': l.collection };
+    const zooms = { ...(l.minZoom !== undefined ? { minzoom: l.minZoom } : {}), ...(l.maxZoom !== undefined ? { maxzoom: l.maxZoom + 1 } : {}) };
+    const common = { type: 'circle', source: 'tiles', 'source-layer': l.collection, ...zooms };
+    if (l.sizeProperty) {
+      // Area ∝ value: the radius grows with the square root, up to maxRadius at sizeMax.
+      const max = l.maxRadius ?? 40;
+      // Areas drawn as polygons (built with boundaries) get an outline; the symbols need points.
+      styleLayers.push({
+        id: `${l.collection}-areas`, ...common, type: 'line', filter: ['==', ['geometry-type'], 'Polygon'],
+        paint: { 'line-color': color, 'line-width': 0.8, 'line-opacity': 0.7 },
+      });
+      styleLayers.push({
+        id: `${l.collection}-symbols`, ...common, filter: ['==', ['geometry-type'], 'Point'],
+        paint: {
+          'circle-color': color, 'circle-opacity': 0.5, 'circle-stroke-color': color, 'circle-stroke-width': 1,
+          // At least 2.5 px, so that small areas stay visible (and clickable).
+          'circle-radius': ['interpolate', ['linear'], ['sqrt', ['max', 0, ['to-number', ['coalesce', ['get', l.sizeProperty], 0]]]], 0, 2.5, Math.sqrt(l.sizeMax ?? 1), max],
+        },
+      });
+      continue;
+    }
     styleLayers.push({
       id: `${l.collection}-clusters`, ...common,
       filter: ['==', ['get', 'cluster'], true],
@@ -67,7 +94,7 @@ export interface MapPageOptions {
 function legendHtml(layers: StyleLayer[]): string {
   const swatch = (color: string, label: string, size = 10) =>
     `<li><span style="display:inline-block;width:${size}px;height:${size}px;border-radius:50%;background:${escapeHtml(color)};margin-right:.4rem"></span>${escapeHtml(label)}</li>`;
-  const items = layers.flatMap((l) => [
+  const items = layers.flatMap((l) => l.sizeProperty ? [swatch(l.defaultColor ?? '#000091', `${l.collection} : ${l.sizeProperty} (surface proportionnelle)`, 14)] : [
     ...(l.colors && Object.keys(l.colors).length
       ? Object.entries(l.colors).map(([code, color]) => swatch(color, `${l.collection} : ${l.labels?.[code] ?? code}`))
       : [swatch(l.defaultColor ?? '#000091', l.collection)]),

@@ -23,7 +23,24 @@ import {
 
 export type { MapView, StyleLayer } from './map.js';
 
+/**
+ * A layer of the dataset tiles (/tiles/...): present only between its zooms, restricted by a
+ * fixed CQL2 filter; `latest` shows only the last period of its temporal extent unless the
+ * request gives a datetime. Lets aggregated collections stand in for the detailed ones at
+ * national zooms.
+ */
+export interface DatasetLayer {
+  collection: string;
+  minZoom?: number;
+  maxZoom?: number;
+  /** CQL2 text on the collection's properties. */
+  filter?: string;
+  latest?: boolean;
+}
+
 export interface TilesOptions {
+  /** Layers of the dataset tiles, in drawing order; every spatial collection at every zoom when absent. */
+  datasetLayers?: DatasetLayer[];
   /** Property summed in point clusters, per collection (e.g. volume). */
   sumProperty?: Record<string, string>;
   minZoom?: number;
@@ -111,36 +128,70 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     if (!c.definition.geometryType) throw new NotFound(`La collection « ${id} » n'a pas de géométrie, donc pas de tuiles`);
     return c;
   };
-  const layerInfo = ({ definition: d }: ServedCollection): TileLayerInfo => ({
+  const datasetLayer = new Map((options.datasetLayers ?? []).map((l) => [l.collection, l]));
+  const layerInfo = ({ definition: d }: ServedCollection, dataset = false): TileLayerInfo => ({
     id: d.id, title: d.title, description: d.description, geometryType: d.geometryType, properties: d.properties, sumProperty: options.sumProperty?.[d.id],
+    ...(dataset ? { minZoom: datasetLayer.get(d.id)?.minZoom, maxZoom: datasetLayer.get(d.id)?.maxZoom } : {}),
   });
+  /** The dataset tiles' layers: the configured ones this caller's catalog has, in their order. */
+  const datasetCollections = (ctx: ServerContext): ServedCollection[] => {
+    const all = spatial(ctx);
+    if (!options.datasetLayers) return all;
+    const byId = new Map(all.map((c) => [c.definition.id, c]));
+    return options.datasetLayers.map((l) => byId.get(l.collection)).filter((c): c is ServedCollection => c !== undefined);
+  };
+  const inZoom = (id: string, z: number) => {
+    const l = datasetLayer.get(id);
+    return !l || ((l.minZoom ?? 0) <= z && z <= (l.maxZoom ?? Infinity));
+  };
+  /** Fixed filter and default period of a dataset layer. */
+  async function datasetPredicate(c: ServedCollection, params: Record<string, string>): Promise<FeaturePredicate | undefined> {
+    const l = datasetLayer.get(c.definition.id);
+    if (!l) return undefined;
+    const fixed = l.filter ? filterPredicate({ filter: l.filter, 'filter-lang': 'cql2-text' }, c.definition).predicate : undefined;
+    let latest: FeaturePredicate | undefined;
+    if (l.latest && params.datetime === undefined && c.definition.temporal) {
+      const end = (await c.provider.stats()).metadata?.temporalExtent?.[1];
+      // The last year (or day) of the extent: a year-valued collection shows that year.
+      if (typeof end === 'string') {
+        const last = c.definition.temporal.kind === 'year' ? `${end.slice(0, 4)}-01-01/${end.slice(0, 4)}-12-31` : end.slice(0, 10);
+        latest = datetimePredicate(c.definition, parseDatetime(last));
+      }
+    }
+    return and([fixed, latest]);
+  }
   const extentOf = async (collections: ServedCollection[]) => unionExtent((await Promise.all(collections.map((c) => c.provider.stats()))).map((s) => s.extent));
-  const styleLayers = (collections: ServedCollection[]): StyleLayer[] => {
+  /** Style layers of these collections; on the dataset style, with the dataset layers' zooms. */
+  const styleLayers = (collections: ServedCollection[], dataset = false): StyleLayer[] => {
     const configured = typeof options.style === 'function' ? options.style() : options.style;
-    const ids = new Set(collections.map((c) => c.definition.id));
-    return configured ? configured.filter((l) => ids.has(l.collection)) : [...ids].map((collection) => ({ collection }));
+    const ids = collections.map((c) => c.definition.id);
+    const chosen = configured ? ids.flatMap((id) => configured.filter((l) => l.collection === id)) : ids.map((collection) => ({ collection }));
+    if (!dataset) return chosen;
+    return chosen.map((l) => ({ ...l, minZoom: datasetLayer.get(l.collection)?.minZoom, maxZoom: datasetLayer.get(l.collection)?.maxZoom }));
   };
 
   /**
    * Predicates per layer. On a collection tile a filter the collection cannot evaluate is a 400;
    * on a dataset tile the layers that cannot evaluate it are left out (no feature matches).
    */
-  function layerPredicates(collections: ServedCollection[], params: Record<string, string>, dataset: boolean) {
+  async function layerPredicates(collections: ServedCollection[], params: Record<string, string>, dataset: boolean, z: number) {
     const interval = parseDatetime(params.datetime);
     const out: { collection: ServedCollection; predicate: FeaturePredicate | undefined }[] = [];
     for (const c of collections) {
       const d = c.definition;
       if (dataset) {
+        if (!inZoom(d.id, z)) continue;
         if (interval && !d.temporal) continue;
         const known = new Set(queryables(d));
         if (Object.keys(params).some((k) => !FILTER_PARAMETERS.includes(k) && k !== 'f' && !known.has(k))) continue;
       }
-      out.push({ collection: c, predicate: and([datetimePredicate(d, interval), propertyPredicate(d, params), filterOf(params, d)]) });
+      const fixed = dataset ? await datasetPredicate(c, params) : undefined;
+      out.push({ collection: c, predicate: and([datetimePredicate(d, interval), propertyPredicate(d, params), filterOf(params, d), fixed]) });
     }
     return out;
   }
 
-  async function render(layers: ReturnType<typeof layerPredicates>, tms: TileMatrixSet, z: number, row: number, col: number): Promise<Uint8Array> {
+  async function render(layers: Awaited<ReturnType<typeof layerPredicates>>, tms: TileMatrixSet, z: number, row: number, col: number): Promise<Uint8Array> {
     const bbox = bufferedTileBounds(tms, z, row, col);
     const inputs = await Promise.all(layers.map(async ({ collection, predicate }) => {
       const features: Feature[] = [];
@@ -161,9 +212,9 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     if (!validTile(tms, z, row, col)) throw new NotFound(`Tuile ${z}/${row}/${col} hors de la matrice ${tms.id}`);
     const params = queryStrings(req, ['f', ...FILTER_PARAMETERS, ...new Set(collections.flatMap((c) => queryables(c.definition)))]);
     if (params.f !== undefined && params.f !== 'mvt') throw new NotAcceptable(['mvt']);
-    const layers = layerPredicates(collections, params, dataset);
+    const layers = await layerPredicates(collections, params, dataset, z);
     // The data version changes with every new build or ingest: it invalidates ETags and cache.
-    const versions = (await Promise.all(collections.map((c) => c.provider.stats()))).map((s) => s.version).join(',');
+    const versions = (await Promise.all(layers.map((l) => l.collection.provider.stats()))).map((s) => s.version).join(',');
     const etag = `"${createHash('sha1').update(`${versions}|${req.originalUrl}`).digest('base64url')}"`;
     res.set({ ETag: etag, 'Cache-Control': `public, max-age=${maxAge}` });
     if (matches(req.headers['if-none-match'], etag)) { res.status(304).end(); return; }
@@ -188,7 +239,7 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     const format = negotiate(req, TILESET_FORMATS);
     const base = baseUrl(ctx, req);
     const extent = await extentOf(collections);
-    const layers = collections.map(layerInfo);
+    const layers = collections.map((c) => layerInfo(c, collectionId === null));
     const meta = collectionId ? { attribution: collections[0].definition.attribution } : { title: ctx.info.title, description: ctx.info.description };
     if (format.key === 'tilejson') {
       if (tms.id !== 'WebMercatorQuad') throw new NotAcceptable(['json']);
@@ -208,9 +259,9 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     const self = id ? `${base}/collections/${encodeURIComponent(id)}/tiles` : `${base}/tiles`;
     const title = collection ? `${collection.definition.title} — tuiles vectorielles` : `${ctx.info.title} — tuiles vectorielles`;
     res.type('html').send(mapPage({
-      base, title, view: options.mapView, legend: styleLayers(collection ? [collection] : spatial(ctx)),
+      base, title, view: options.mapView, legend: styleLayers(collection ? [collection] : datasetCollections(ctx)),
       styleUrl: `${base}/styles/default${id ? `?collection=${encodeURIComponent(id)}` : ''}`,
-      extent: await extentOf(collection ? [collection] : spatial(ctx)),
+      extent: await extentOf(collection ? [collection] : datasetCollections(ctx)),
       links: [{ href: `${self}?f=json`, title: 'Tilesets (JSON)' }, { href: `${self}/WebMercatorQuad?f=tilejson`, title: 'TileJSON' }],
     }));
   }
@@ -232,8 +283,8 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
       res.json(tmsOr404(req.params.tileMatrixSetId));
     });
     r.get('/tiles', (req, res) => tilesets(ctx, req, res, null));
-    r.get('/tiles/:tileMatrixSetId', (req, res) => tileset(ctx, req, res, spatial(ctx), null));
-    r.get('/tiles/:tileMatrixSetId/:tileMatrix/:tileRow/:tileCol', (req, res) => tile(req, res, spatial(ctx), true));
+    r.get('/tiles/:tileMatrixSetId', (req, res) => tileset(ctx, req, res, datasetCollections(ctx), null));
+    r.get('/tiles/:tileMatrixSetId/:tileMatrix/:tileRow/:tileCol', (req, res) => tile(req, res, datasetCollections(ctx), true));
     r.get('/collections/:collectionId/tiles', (req, res) => tilesets(ctx, req, res, spatialOr404(ctx, req.params.collectionId)));
     r.get('/collections/:collectionId/tiles/:tileMatrixSetId', (req, res) => {
       const c = spatialOr404(ctx, req.params.collectionId);
@@ -245,17 +296,17 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
       const { collection: id } = queryStrings(req, ['f', 'collection']);
       if (req.query.f !== undefined && req.query.f !== 'json' && req.query.f !== 'mapbox') throw new NotAcceptable(['json']);
       const base = baseUrl(ctx, req);
-      const collections = id === undefined ? spatial(ctx) : [spatialOr404(ctx, id)];
+      const collections = id === undefined ? datasetCollections(ctx) : [spatialOr404(ctx, id)];
       const tileJsonUrl = `${base}${id === undefined ? '' : `/collections/${encodeURIComponent(id)}`}/tiles/WebMercatorQuad?f=tilejson`;
-      const layers = styleLayers(collections);
+      const layers = styleLayers(collections, id === undefined);
       res.type(STYLE_MEDIA_TYPE).send(JSON.stringify(styleDocument(tileJsonUrl, layers.length ? layers : collections.map((c) => ({ collection: c.definition.id })), ctx.info.title)));
     });
     r.get('/map', async (req, res) => {
       queryStrings(req, []);
       const base = baseUrl(ctx, req);
       res.type('html').send(mapPage({
-        base, title: `${ctx.info.title} — carte`, styleUrl: `${base}/styles/default`, view: options.mapView, extent: await extentOf(spatial(ctx)),
-        legend: styleLayers(spatial(ctx)),
+        base, title: `${ctx.info.title} — carte`, styleUrl: `${base}/styles/default`, view: options.mapView, extent: await extentOf(datasetCollections(ctx)),
+        legend: styleLayers(datasetCollections(ctx)),
         links: [{ href: `${base}/tiles?f=json`, title: 'Tuiles' }, { href: `${base}/styles/default`, title: 'Style' }],
       }));
     });

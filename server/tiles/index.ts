@@ -44,6 +44,9 @@ export interface TileLayerInfo {
   properties: PropertyDefinition[];
   /** Property summed in clusters (as `${sumProperty}_sum`), when the caller passes one to encodeTile. */
   sumProperty?: string;
+  /** Zooms at which the layer is present (dataset tiles may show a layer only at some zooms). */
+  minZoom?: number;
+  maxZoom?: number;
 }
 
 export interface TilesetOptions {
@@ -186,8 +189,8 @@ export function tilesetDocument(
       ...(layer.description ? { description: layer.description } : {}),
       dataType: 'vector' as const,
       ...(geometryKind(layer.geometryType) ? { geometryType: geometryKind(layer.geometryType) } : {}),
-      minTileMatrix: String(minZoom),
-      maxTileMatrix: String(maxZoom),
+      minTileMatrix: String(Math.max(minZoom, layer.minZoom ?? minZoom)),
+      maxTileMatrix: String(Math.min(maxZoom, layer.maxZoom ?? maxZoom)),
       ...(extent ? { boundingBox: boundingBox(extent) } : {}),
       propertiesSchema: propertiesSchema(layer),
       links: [{ rel: 'collection', type: JSON_TYPE, href: `${base}/collections/${encodeURIComponent(layer.id)}` }],
@@ -232,8 +235,8 @@ export function tileJson(
       return {
         id: layer.id,
         ...(layer.description ? { description: layer.description } : {}),
-        minzoom: minZoom,
-        maxzoom: maxZoom,
+        minzoom: Math.max(minZoom, layer.minZoom ?? minZoom),
+        maxzoom: Math.min(maxZoom, layer.maxZoom ?? maxZoom),
         fields,
       };
     }),

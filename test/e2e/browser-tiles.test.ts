@@ -61,10 +61,23 @@ describe('map page in headless Chromium', { skip, timeout: 180_000 }, () => {
         const features = (window as unknown as { __map: { queryRenderedFeatures(): { sourceLayer: string; properties: Record<string, unknown> }[] } }).__map.queryRenderedFeatures();
         return { count: features.length, layers: [...new Set(features.map((f) => f.sourceLayer))], clusters: features.filter((f) => f.properties.cluster === true).length };
       });
-      assert.ok(rendered.layers.includes('chroniques') && rendered.layers.includes('ouvrages'), JSON.stringify(rendered));
+      // National zoom: the départements' volumes as proportional symbols, not the ouvrages.
+      assert.deepEqual(rendered.layers, ['volumes_departements'], JSON.stringify(rendered));
       const dir = join(process.cwd(), 'test', 'screenshots');
       mkdirSync(dir, { recursive: true });
-      await page.screenshot({ path: join(dir, 'map.png') });
+      await page.screenshot({ path: join(dir, 'map-national.png') });
+
+      // Zoom 10 on an ouvrage: the ouvrages and their chroniques are drawn.
+      const [lon, lat] = await page.evaluate(async () => (await (await fetch('/collections/ouvrages/items?limit=1&f=json')).json()).features[0].geometry.coordinates);
+      await page.evaluate(([x, y]) => (window as unknown as { __map: { jumpTo(o: object): void } }).__map.jumpTo({ center: [x, y], zoom: 10 }), [lon, lat]);
+      await page.waitForFunction(() => {
+        const map = (window as { __map?: { areTilesLoaded(): boolean; queryRenderedFeatures(): { sourceLayer: string }[] } }).__map!;
+        const layers = new Set(map.queryRenderedFeatures().map((f) => f.sourceLayer));
+        return map.areTilesLoaded() && layers.has('ouvrages') && layers.has('chroniques');
+      }, null, { timeout: 60_000 });
+      const detail = await page.evaluate(() => [...new Set((window as unknown as { __map: { queryRenderedFeatures(): { sourceLayer: string }[] } }).__map.queryRenderedFeatures().map((f) => f.sourceLayer))]);
+      assert.ok(!detail.some((name) => name.startsWith('volumes_')), JSON.stringify(detail));
+      await page.screenshot({ path: join(dir, 'map-detail.png') });
       assert.deepEqual(errors, []);
       assert.deepEqual(foreign, []);
     } finally {

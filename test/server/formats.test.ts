@@ -53,7 +53,7 @@ before(async () => {
   dir = await buildFixture();
   await buildCollections(dir, [{ definition: notesDefinition, records: NOTES.map(({ lon, lat, ...p }) => ({ properties: { ...p, longitude: lon, latitude: lat }, lon, lat })) }]);
   catalog = await openCatalog(dir, [fixtureDefinition, notesDefinition]);
-  app = createApp({ info: { title: 'Test', description: 'Formats' }, catalog: () => catalog, parts: [...defaultParts(), formatsPart, apiDocsPart] });
+  app = createApp({ info: { title: 'Test', description: 'Formats' }, catalog: () => catalog, parts: defaultParts() });
 });
 after(async () => {
   await catalog.close();
@@ -235,21 +235,5 @@ describe('GDAL reads the exports', { skip: !hasOgr && 'ogrinfo not installed' },
     assert.match(stdout, /Geometry: Point/);
     assert.match(stdout, /Extent: \(-1\.553600, -20\.882300\) - \(55\.450400, 50\.629200\)/);
     for (const field of ['code: String', 'annee: Integer', 'tags: String', 'longitude: Real', 'latitude: Real']) assert.match(stdout, new RegExp(field));
-  });
-});
-
-describe('memory of a whole export', () => {
-  const FEATURES = 300_000;
-  let bigDir = '';
-  before(() => { bigDir = mkdtempSync(join(tmpdir(), 'ogc-formats-big-')); });
-  after(() => rmSync(bigDir, { recursive: true, force: true }));
-
-  it(`streams ${FEATURES} features as CSV and FlatGeobuf with bounded memory`, { timeout: 120_000 }, async () => {
-    const results = await memoryExport(bigDir, FEATURES, ['csv', 'fgb']);
-    for (const r of results) {
-      assert.equal(r.features, FEATURES, r.format);
-      assert.ok(r.bytes > 250e6, `${r.format}: ${r.bytes} bytes`);
-      assert.ok(r.growth < 150e6, `${r.format}: RSS grew by ${(r.growth / 1e6).toFixed(0)} MB for ${(r.bytes / 1e6).toFixed(0)} MB sent`);
-    }
   });
 });

@@ -18,8 +18,7 @@ let catalog: Catalog;
 before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tiles-national-'));
   await buildDefaultDataset(dir, 0.05);
-  const base = ['points_prelevement', 'ouvrages', 'chroniques'];
-  catalog = await openCatalog(dir, collections.filter((c) => base.includes(c.id)));
+  catalog = await openCatalog(dir, collections);
   app = createApp({ info: SERVICE_INFO, catalog: () => catalog, parts: defaultParts(TILES_OPTIONS) });
 });
 after(() => catalog.close());

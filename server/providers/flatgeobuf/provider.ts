@@ -1,7 +1,8 @@
 // Provider over one FlatGeobuf file (local path or http(s) URL), read by range, never whole.
-import type { Feature, FeaturePredicate, Provider, ProviderQuery, ProviderResult, ProviderStats, Rect } from '../../types.js';
+import { withNeeds, type Feature, type FeaturePredicate, type Provider, type ProviderQuery, type ProviderResult, type ProviderStats, type Rect } from '../../types.js';
 import { CachedRangeSource, openRangeSource, type RangeSource } from '../range-client.js';
 import { decodeFeature, featureOffsets, readLayout, searchIndex, type DecodeOptions, type FileLayout } from './format.js';
+import { envelopeOf } from '../../cql2/geometry.js';
 import { IdIndex } from './id-index.js';
 import { PropertyDecoder, pointXY } from './properties.js';
 import { GeoJsonTranscoder } from './transcode.js';
@@ -143,7 +144,8 @@ export class FlatGeobufProvider implements Provider {
 
   async query(query: ProviderQuery): Promise<ProviderResult> {
     const { offset, limit } = query;
-    const candidates = query.bbox ? await this.candidates(query.bbox) : null;
+    const candidates = query.bbox && this.indexed ? await searchIndex(this.source, this.layout, query.bbox) : null;
+    if (query.bbox && !this.indexed) query = { ...query, predicate: inBbox(query.bbox, query.predicate) };
     if (!query.predicate) {
       const total = candidates ? candidates.length : this.layout.header.featuresCount;
       const lazy: ReadMode = { lazy: true, full: true };
@@ -179,8 +181,9 @@ export class FlatGeobufProvider implements Provider {
   }
 
   async *scan(bbox?: Rect, predicate?: FeaturePredicate): AsyncIterable<Feature> {
+    if (bbox && !this.indexed) { predicate = inBbox(bbox, predicate); bbox = undefined; }
     const mode: ReadMode | undefined = predicate ? { predicate, full: true } : undefined;
-    yield* bbox ? this.readIndices(await this.candidates(bbox), mode) : this.readRange(0, this.layout.header.featuresCount - 1, mode);
+    yield* bbox ? this.readIndices(await searchIndex(this.source, this.layout, bbox), mode) : this.readRange(0, this.layout.header.featuresCount - 1, mode);
   }
 
   async get(id: string): Promise<Feature | null> {
@@ -199,12 +202,8 @@ export class FlatGeobufProvider implements Provider {
     await this.ids?.close();
   }
 
-  private async candidates(bbox: Rect): Promise<Uint32Array> {
-    if (this.layout.header.indexNodeSize === 0) {
-      throw new Error('this FlatGeobuf file has no spatial index');
-    }
-    return searchIndex(this.source, this.layout, bbox);
-  }
+  /** Files written elsewhere (or without geometry) may have no R-tree: bbox then filters a scan. */
+  private get indexed(): boolean { return this.layout.header.indexNodeSize > 0; }
 
   private toFeature(bytes: Uint8Array, position: number, index: number): Feature {
     const { geometry, properties } = decodeFeature(bytes, position, this.layout.header, this.decodeOptions);
@@ -290,6 +289,14 @@ export class FlatGeobufProvider implements Provider {
       i = j + 1;
     }
   }
+}
+
+function inBbox(bbox: Rect, predicate?: FeaturePredicate): FeaturePredicate {
+  const test = (f: Feature) => {
+    const box = f.geometry ? envelopeOf(f.geometry) : undefined;
+    return !!box && box.minX <= bbox.maxX && box.maxX >= bbox.minX && box.minY <= bbox.maxY && box.maxY >= bbox.minY && (!predicate || predicate(f));
+  };
+  return predicate && !predicate.needs ? test : withNeeds(test, predicate?.needs?.properties ?? [], true);
 }
 
 function parseMetadata(text: string | null): ProviderStats['metadata'] {

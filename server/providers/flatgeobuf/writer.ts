@@ -88,11 +88,22 @@ export class FlatGeobufWriter {
 
   get count(): number { return this.offsets.length; }
 
+  private extent = [Infinity, Infinity, -Infinity, -Infinity];
+  private grow(box: number[]): void {
+    const e = this.extent;
+    if (box[0] < e[0]) e[0] = box[0];
+    if (box[1] < e[1]) e[1] = box[1];
+    if (box[2] > e[2]) e[2] = box[2];
+    if (box[3] > e[3]) e[3] = box[3];
+  }
+
   add(properties: Record<string, unknown>, geometry: Geometry | null, id?: string): void {
     if (this.finished) throw new Error('writer already finished');
     const parsed = geometry ? parseGeometry(geometry as any) : null;
     const bytes = this.encoder.encode(properties, parsed);
-    const box = parsed ? envelope(parsed.xy, parsed.parts) : [0, 0, 0, 0];
+    // No geometry: an inverted box, which no search rectangle intersects and no node bound widens.
+    const box = parsed ? envelope(parsed.xy, parsed.parts) : [Infinity, Infinity, -Infinity, -Infinity];
+    if (parsed) this.grow(box);
     this.boxes.push(box[0]); this.boxes.push(box[1]); this.boxes.push(box[2]); this.boxes.push(box[3]);
     this.offsets.push(this.spillSize + this.pendingBytes);
     if (this.options.ids) this.ids.push(id ?? String(this.count - 1));
@@ -117,11 +128,7 @@ export class FlatGeobufWriter {
     const n = this.count;
     const nodeSize = n > 0 && this.options.geometryType ? (this.options.indexNodeSize ?? 16) : 0;
     const boxes = this.boxes.data;
-    const extent = [Infinity, Infinity, -Infinity, -Infinity];
-    for (let i = 0; i < n; i++) {
-      extent[0] = Math.min(extent[0], boxes[i * 4]); extent[1] = Math.min(extent[1], boxes[i * 4 + 1]);
-      extent[2] = Math.max(extent[2], boxes[i * 4 + 2]); extent[3] = Math.max(extent[3], boxes[i * 4 + 3]);
-    }
+    const extent = this.extent;
     const order = nodeSize ? hilbertOrder(boxes, n, extent) : Uint32Array.from({ length: n }, (_, i) => i);
     const sizes = new Float64Array(n);
     for (let i = 0; i < n; i++) sizes[i] = (i + 1 < n ? this.offsets.data[i + 1] : this.spillSize) - this.offsets.data[i];
@@ -132,7 +139,8 @@ export class FlatGeobufWriter {
     const write = (bytes: Uint8Array) => { writeSync(out, bytes, 0, bytes.length, position); position += bytes.length; };
     try {
       write(MAGIC);
-      write(this.buildHeader(n, nodeSize, n > 0 ? extent : null, finishOptions.metadata));
+      // Features without geometry take no part in the extent: a file of none has no envelope.
+      write(this.buildHeader(n, nodeSize, extent[0] <= extent[2] ? extent : null, finishOptions.metadata));
       if (nodeSize) write(buildTree(order, boxes, sizes, nodeSize));
       copyFeatures(this.spillFd, order, this.offsets.data, sizes, write);
       closeSync(out);
@@ -244,14 +252,18 @@ function envelope(xy: number[], parts: { xy: number[]; parts: any[] }[]): number
   return box;
 }
 
+const clamp16 = (v: number) => (v > 0 ? (v < 0xffff ? v : 0xffff) : 0);
+
 function hilbertOrder(boxes: Float64Array, n: number, extent: number[]): Uint32Array {
+  if (!(extent[0] <= extent[2])) extent = [0, 0, 0, 0];
   const width = extent[2] - extent[0] || 1;
   const height = extent[3] - extent[1] || 1;
   // Key = hilbert value (high 32 bits) | original index: one native numeric sort, stable by index.
   const keys = new BigUint64Array(n);
   for (let i = 0; i < n; i++) {
-    const x = Math.floor((0xffff * ((boxes[i * 4] + boxes[i * 4 + 2]) / 2 - extent[0])) / width);
-    const y = Math.floor((0xffff * ((boxes[i * 4 + 1] + boxes[i * 4 + 3]) / 2 - extent[1])) / height);
+    // Clamped: a feature without geometry has an inverted box (NaN centre → 0).
+    const x = clamp16(Math.floor((0xffff * ((boxes[i * 4] + boxes[i * 4 + 2]) / 2 - extent[0])) / width));
+    const y = clamp16(Math.floor((0xffff * ((boxes[i * 4 + 1] + boxes[i * 4 + 3]) / 2 - extent[1])) / height));
     keys[i] = (BigInt(hilbert(x, y)) << 32n) | BigInt(i);
   }
   keys.sort();
