@@ -8,7 +8,8 @@ import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { createApp, defaultParts, MAX_HEADER_SIZE } from './server/app.js';
-import { ReloadingCatalog } from './server/catalog.js';
+import { openCatalog, ReloadingCatalog, resolveDataDir } from './server/catalog.js';
+import { AccessConfigError, ClusterStore, loadAccessConfig, registerAccessCommands, serveClusterRateLimits, withAccess, type AccessConfig } from './server/auth/index.js';
 import type { BuildProgress } from './collections/build.js';
 import { buildDefaultDataset, datasetPresent } from './collections/dataset.js';
 import { collections } from './collections/definitions/index.js';
@@ -54,13 +55,18 @@ program.command('serve')
   .option('--scale <s>', 'scale of the default dataset built when missing', number('scale', 0.0001), Number(process.env.SCALE ?? 1))
   .option('--base-url <url>', 'public base URL (behind a proxy)', process.env.BASE_URL)
   .option('-w, --workers <n>', 'worker processes sharing the port (default: one per CPU core)', number('workers', 1), Number(process.env.WORKERS ?? availableParallelism()))
+  .option('-c, --config <file>', 'access configuration, YAML or JSON: restricted collections, views, credentials (without it everything is public)', process.env.ACCESS_CONFIG)
   .action(async (options) => {
     const dataDir = resolve(options.data);
+    // Read first: a mistake in it stops the start before any dataset is built.
+    const accessConfig = options.config ? loadAccessConfig(options.config) : undefined;
     if (cluster.isPrimary && !datasetPresent(dataDir)) {
       logger.info({ dataDir, scale: options.scale }, 'no dataset found: building the default (synthetic) dataset');
       await build(dataDir, options.scale);
     }
     if (cluster.isPrimary && options.workers > 1) {
+      // Checked here once: a view or JWKS a worker cannot load would have it restarted forever.
+      if (accessConfig) { await checkAccess(accessConfig, dataDir); serveClusterRateLimits(); }
       // Node serves on one core per process: as many workers as cores, each with its own
       // bounded caches, the kernel spreading connections between them.
       let stopping = false;
@@ -83,14 +89,21 @@ program.command('serve')
       onSwap: (from, to) => logger.info({ from, to }, 'new data version served'),
       onError: (error, target) => logger.error({ err: error, target }, 'new data version could not be opened: still serving the previous one'),
     });
-    const app = createApp({ info: { ...SERVICE_INFO, baseUrl: options.baseUrl }, catalog: () => catalog.catalog(), logger, parts: defaultParts(TILES_OPTIONS) });
+    // Per caller: the collections and views it may see, and the guard answering 401/403.
+    const access = accessConfig && withAccess(accessConfig, () => catalog.catalog(), {
+      logger, rateLimitStore: cluster.isWorker ? (name) => new ClusterStore(name) : undefined, // one count for all workers
+    });
+    const app = createApp({
+      info: { ...SERVICE_INFO, baseUrl: options.baseUrl }, catalog: access ? access.catalog : () => catalog.catalog(), logger,
+      parts: defaultParts(TILES_OPTIONS), before: access?.before,
+    });
     const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, (req, res) => {
       catalog.track(res); // a swapped-out catalog is closed only after the requests begun before the swap
       app(req, res);
     }).listen(options.port, options.host, () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : options.port;
-      logger.info({ url: `http://localhost:${port}`, dataDir: catalog.dataDir, worker: cluster.isWorker ? cluster.worker?.id : undefined }, 'serving');
+      logger.info({ url: `http://localhost:${port}`, dataDir: catalog.dataDir, access: options.config ? resolve(options.config) : 'public', worker: cluster.isWorker ? cluster.worker?.id : undefined }, 'serving');
     });
     // Longer than common proxies' idle timeouts, so a reused connection is never closed under a client.
     server.keepAliveTimeout = 65_000;
@@ -99,6 +112,14 @@ program.command('serve')
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   });
+
+/** Builds the views and reads the JWKS of the configuration on the current data, then lets them go. */
+async function checkAccess(config: AccessConfig, dataDir: string): Promise<void> {
+  const catalog = await openCatalog(resolveDataDir(dataDir), collections);
+  try { withAccess(config, () => catalog, { logger }); } finally { await catalog.close(); }
+}
+
+registerAccessCommands(program);
 
 program.command('build-data')
   .description('build the default synthetic dataset (FlatGeobuf files)')
@@ -179,6 +200,7 @@ program.command('ingest')
 program.parseAsync().catch((error) => {
   // A data problem is the user's to fix: said plainly on stderr, naming the file or URL.
   if (error instanceof IngestError) process.stderr.write(`prelevements ingest: ${error.message}\n`);
+  else if (error instanceof AccessConfigError) process.stderr.write(`prelevements serve: ${error.message}\n`);
   else logger.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

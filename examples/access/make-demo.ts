@@ -1,11 +1,14 @@
-// Regenerates the access-control demo beside this file: config.yaml, keys.json (scrypt hashes),
-// jwks.json (public), demo-private-key.jwk.json and credentials.json (clear secrets).
+// Regenerates the access-control demo beside this file: config.yaml and its JSON twin config.json,
+// keys.json (scrypt hashes), jwks.json (public), demo-private-key.jwk.json and credentials.json
+// (clear secrets).
 // DEMO ONLY: these secrets are published; never reuse them, nor this key pair, on a real server.
 // Run from the repository root: npx tsx examples/access/make-demo.ts
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { parse } from 'yaml';
 import { PRODUCTEURS } from '../../collections/codelists.js';
 import { createKey, setPassword } from '../../server/auth/keys.js';
 
@@ -89,12 +92,14 @@ rateLimit:
 
 async function main(): Promise<void> {
   writeFileSync(join(here, 'config.yaml'), config);
+  // The same settings in JSON, for those who prefer it (JSON has no comments: see the YAML).
+  writeFileSync(join(here, 'config.json'), `${JSON.stringify(parse(config), null, 2)}\n`);
 
   const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
   const jwk = { kid: KID, alg: 'ES256', use: 'sig' };
   writeFileSync(join(here, 'jwks.json'), `${JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), ...jwk }] }, null, 2)}\n`);
   writeFileSync(join(here, 'demo-private-key.jwk.json'), `${JSON.stringify({ ...(await exportJWK(privateKey)), ...jwk, comment: 'DEMO ONLY: published signing key of examples/access; anyone can forge tokens with it' }, null, 2)}\n`);
-  const jwt = await new SignJWT({ groups: ['partenaires'], name: 'Compte de démonstration' })
+  const jwt = await new SignJWT({ groups: ['partenaires'], name: 'Compte de démonstration', note: 'DEMO ONLY: signed by a published key' })
     .setProtectedHeader({ alg: 'ES256', kid: KID, typ: 'JWT' })
     .setIssuer(ISSUER).setAudience(AUDIENCE).setSubject(USER).setIssuedAt().setExpirationTime('365d')
     .sign(privateKey);
@@ -102,7 +107,8 @@ async function main(): Promise<void> {
   const keysFile = join(here, 'keys.json');
   rmSync(keysFile, { force: true });
   const { key } = await createKey(keysFile, { user: USER, label: 'démo (clé publiée avec le code)' });
-  const password = await setPassword(keysFile, USER);
+  // The secrets say what they are wherever they are pasted.
+  const password = await setPassword(keysFile, USER, `demo-only-${randomBytes(12).toString('base64url')}`);
 
   const credentials = { apiKey: key, basic: { user: USER, password }, jwt, restricted: RESTRICTED };
   writeFileSync(join(here, 'credentials.json'), `${JSON.stringify(credentials, null, 2)}\n`);

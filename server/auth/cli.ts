@@ -1,11 +1,11 @@
 // `prelevements keys …`: API keys and Basic passwords in the keys file. A new key or password is
 // printed once on stdout (nothing else goes there, so it can be piped); the file keeps hashes.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadAccessConfig } from './config.js';
 import { ipRanges } from './credentials.js';
-import { createKey, listKeys, removePassword, revokeKey, rotateKey, setPassword, type KeyRestrictions } from './keys.js';
+import { createKey, listKeys, readKeysFile, removePassword, revokeKey, rotateKey, setPassword, type KeyRestrictions } from './keys.js';
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
@@ -62,8 +62,21 @@ async function readStdin(): Promise<string> {
 
 const STDIO: CommandIo = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t), stdin: readStdin };
 
+/** A failure said on stderr in one line (commander's way, exit code 1), not as a stack or a JSON log. */
+function guarded<A extends unknown[]>(action: (...args: A) => unknown) {
+  return async function (this: Command, ...args: A): Promise<void> {
+    try {
+      await action(...args);
+    } catch (error) {
+      if (error instanceof CommanderError) throw error;
+      this.error(`prelevements keys ${this.name()}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+}
+
 export function registerAccessCommands(program: Command, io: CommandIo = STDIO): Command {
-  const keys = program.command('keys').description('API keys and Basic passwords of the access control (hashed with scrypt in a JSON keys file)');
+  const keys = program.command('keys').description('API keys and Basic passwords of the access control (hashed with scrypt in a JSON keys file)')
+    .configureOutput({ writeOut: io.out, writeErr: io.err }); // inherited by the subcommands below
 
   withFile(keys.command('create'))
     .description('create an API key for a user; the key is printed once and cannot be shown again')
@@ -73,7 +86,7 @@ export function registerAccessCommands(program: Command, io: CommandIo = STDIO):
     .option('--referer <pattern>', 'allowed Referer, * as wildcard (repeatable)', collect)
     .option('--user-agent <pattern>', 'allowed User-Agent, * as wildcard (repeatable)', collect)
     .option('--expires <when>', 'expiry: a duration from now (90d) or an ISO date', parseExpiry)
-    .action(async (options) => {
+    .action(guarded(async (options) => {
       const restrictions: KeyRestrictions = {};
       if (options.ip) { ipRanges(options.ip); restrictions.ips = options.ip; }
       if (options.referer) restrictions.referers = options.referer;
@@ -82,12 +95,12 @@ export function registerAccessCommands(program: Command, io: CommandIo = STDIO):
       const { key, record } = await createKey(path, { user: options.user, label: options.label, expires: options.expires, restrictions: Object.keys(restrictions).length ? restrictions : undefined });
       io.err(`key ${record.id} created for ${record.user} in ${path}; store it now, it is not kept:\n`);
       io.out(`${key}\n`);
-    });
+    }));
 
   withFile(keys.command('list'))
     .description('list keys (ids, owners, states; never secrets) and users with a Basic password')
-    .option('--json', 'JSON output')
-    .action((options) => {
+    .option('--json', 'JSON output (the keys only)')
+    .action(guarded((options) => {
       const path = keysFilePath(options);
       if (!existsSync(path)) throw new Error(`no keys file ${path}`);
       const list = listKeys(path);
@@ -96,32 +109,33 @@ export function registerAccessCommands(program: Command, io: CommandIo = STDIO):
         const limits = [k.restrictions?.ips?.join(' '), k.restrictions?.referers?.join(' '), k.restrictions?.userAgents?.join(' ')].filter(Boolean).join(' | ');
         io.out(`${k.id}  ${k.state.padEnd(7)}  ${k.user.padEnd(16)}  created ${k.created.slice(0, 10)}${k.expires ? `  expires ${k.expires}` : ''}${k.label ? `  "${k.label}"` : ''}${limits ? `  [${limits}]` : ''}\n`);
       }
-    });
+      for (const [user, { updated }] of Object.entries(readKeysFile(path).users)) io.out(`${'password'.padEnd(12)}  ${'basic'.padEnd(7)}  ${user.padEnd(16)}  updated ${updated.slice(0, 10)}\n`);
+    }));
 
   withFile(keys.command('rotate'))
     .description('replace a key by a new one (same owner and restrictions); prints the new key once')
     .argument('<id>', 'key id (see keys list)')
     .option('--grace <duration>', 'keep the old key working this long (e.g. 7d); default: it stops now', parseDuration)
-    .action(async (id: string, options) => {
+    .action(guarded(async (id: string, options) => {
       const { key, record } = await rotateKey(keysFilePath(options), id, options.grace ?? 0);
       io.err(`key ${id} replaced by ${record.id}${options.grace ? `; ${id} works for ${options.grace} s more` : `; ${id} is revoked`}:\n`);
       io.out(`${key}\n`);
-    });
+    }));
 
   withFile(keys.command('revoke'))
     .description('revoke a key (a running server refuses it within a few seconds)')
     .argument('<id>', 'key id (see keys list)')
-    .action((id: string, options) => {
+    .action(guarded((id: string, options) => {
       const record = revokeKey(keysFilePath(options), id);
       io.err(`key ${record.id} of ${record.user} revoked\n`);
-    });
+    }));
 
   withFile(keys.command('password'))
     .description("set a user's password for HTTP Basic (generated and printed once, unless --stdin)")
     .argument('<user>', 'user name')
     .option('--stdin', 'read the password from standard input')
     .option('--remove', 'remove the password: the user can no longer use Basic')
-    .action(async (user: string, options) => {
+    .action(guarded(async (user: string, options) => {
       const path = keysFilePath(options);
       if (options.remove) {
         io.err(removePassword(path, user) ? `password of ${user} removed\n` : `${user} had no password\n`);
@@ -130,7 +144,7 @@ export function registerAccessCommands(program: Command, io: CommandIo = STDIO):
       const password = await setPassword(path, user, options.stdin ? await io.stdin() : undefined);
       io.err(`password of ${user} set in ${path}\n`);
       if (!options.stdin) io.out(`${password}\n`);
-    });
+    }));
 
   return keys;
 }

@@ -6,3 +6,4 @@ export { createKey, hashSecret, listKeys, revokeKey, rotateKey, setPassword, ver
 export { accessMiddleware, withAccess, type Access, type AccessOptions } from './middleware.js';
 export { AccessPolicy, CatalogScoper, scopedCatalog } from './scope.js';
 export { registerAccessCommands } from './cli.js';
+export { ClusterStore, serveClusterRateLimits } from './cluster-store.js';

@@ -1,7 +1,7 @@
 // The request chain run before every route: CORS and the caller's context, per-address rate limit,
 // authentication, per-credential rate limit, then the 401/403 guard on restricted collections.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import type { Catalog } from '../catalog.js';
 import type { AccessConfig } from './config.js';
 import { accessStorage, ANONYMOUS, currentCaller, isAuthenticated, type AccessStore } from './context.js';
@@ -15,6 +15,8 @@ export interface AccessOptions extends ScopedCatalogOptions {
   /** Scoper shared with the catalog getter: tells ids of the data apart from unknown ones. */
   scoper?: CatalogScoper;
   logger?: AccessLogger;
+  /** Where the limiters count (default: this process's memory); serve's workers share the primary's. */
+  rateLimitStore?: (name: 'ip' | 'credential') => Store;
 }
 
 const ALLOW_HEADERS = 'Authorization, X-API-Key, Accept, Content-Type, If-None-Match';
@@ -126,11 +128,17 @@ export function accessMiddleware(config: AccessConfig, options: AccessOptions = 
     next();
   };
 
-  const guard: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+  /** The collection or view a request is about: its path, or the style's `collection` parameter. */
+  const target = (req: Request): string | undefined => {
     const m = /^\/collections\/([^/]+)/i.exec(req.path);
-    if (!m) { next(); return; }
-    let id: string;
-    try { id = decodeURIComponent(m[1]); } catch { next(); return; }
+    if (m) { try { return decodeURIComponent(m[1]); } catch { return undefined; } }
+    const style = /^\/styles\/default\/?$/i.test(req.path) ? req.query.collection : undefined;
+    return typeof style === 'string' ? style : undefined;
+  };
+
+  const guard: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+    const id = target(req);
+    if (id === undefined) { next(); return; }
     const caller = currentCaller();
     // Unknown ids fall through to the routes' 404; so do visible ones, to be served.
     if (!exists(id) || policy.visible(id, policy.granted(caller))) { next(); return; }
@@ -145,10 +153,11 @@ export function accessMiddleware(config: AccessConfig, options: AccessOptions = 
       windowMs: rl.windowMs, standardHeaders: 'draft-7' as const, legacyHeaders: false,
       handler: (_req: Request, res: Response) => sendError(res, 429, 'TooManyRequests', 'Trop de requêtes : réessayez après le délai indiqué par Retry-After'),
     };
-    if (rl.perIp > 0) limits.ip.push(rateLimit({ ...common, limit: rl.perIp, identifier: 'ip', keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown') }));
+    const store = (name: 'ip' | 'credential') => (options.rateLimitStore ? { store: options.rateLimitStore(name) } : {});
+    if (rl.perIp > 0) limits.ip.push(rateLimit({ ...common, ...store('ip'), limit: rl.perIp, identifier: 'ip', keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown') }));
     if (rl.perKey > 0) {
       limits.key.push(rateLimit({
-        ...common, limit: rl.perKey, identifier: 'credential',
+        ...common, ...store('credential'), limit: rl.perKey, identifier: 'credential',
         skip: () => !isAuthenticated(currentCaller()),
         keyGenerator: () => { const c = currentCaller(); return `${c.method}:${c.keyId ?? c.user}`; },
       }));

@@ -2,6 +2,7 @@
 // not see. Routes only ever ask the catalog getter, so anything they list or serve (landing page,
 // /collections, /api, queryables, tiles, HTML) is scoped without touching them.
 import { Catalog, type ServedCollection } from '../catalog.js';
+import type { FeaturePredicate, Provider, ProviderQuery, ProviderResult, ProviderStats, Rect, Feature } from '../types.js';
 import { createView, ViewError } from '../views.js';
 import type { Access, AccessConfig } from './config.js';
 import { currentCaller, type Caller } from './context.js';
@@ -31,6 +32,24 @@ export class AccessPolicy {
   visible(id: string, granted: Set<string>): boolean {
     return this.accessOf(id) === 'public' || granted.has('*') || granted.has(id);
   }
+}
+
+/**
+ * A provider whose version names its collection. Caches keyed by the versions of several
+ * collections (dataset tile ETags) could otherwise hand one scope a tile rendered for another when
+ * two collections report the same version (remote files sharing a Last-Modified second).
+ */
+class TaggedProvider implements Provider {
+  constructor(private readonly inner: Provider, private readonly id: string) {}
+  async stats(): Promise<ProviderStats> {
+    const stats = await this.inner.stats();
+    return { ...stats, version: `${this.id}@${stats.version}` };
+  }
+  query(query: ProviderQuery): Promise<ProviderResult> { return this.inner.query(query); }
+  scan(bbox?: Rect, predicate?: FeaturePredicate): AsyncIterable<Feature> { return this.inner.scan(bbox, predicate); }
+  get(id: string): Promise<Feature | null> { return this.inner.get(id); }
+  /** The base catalog closes the real provider. */
+  async close(): Promise<void> {}
 }
 
 interface Scoped {
@@ -75,7 +94,8 @@ export class CatalogScoper {
     const base = this.getBase();
     let scoped = this.cache.get(base);
     if (!scoped) {
-      const all = withViews(base, this.config, this.options.onViewError ?? (() => undefined));
+      const all = withViews(base, this.config, this.options.onViewError ?? (() => undefined))
+        .map((c) => ({ definition: c.definition, provider: new TaggedProvider(c.provider, c.definition.id) }));
       scoped = { all, ids: new Set(all.map((c) => c.definition.id)), classes: new Map() };
       this.cache.set(base, scoped);
     }

@@ -50,6 +50,13 @@ describe('examples/access demo', { skip }, () => {
     const keys = readFileSync(join(DIR, 'keys.json'), 'utf8');
     assert.ok(!keys.includes(credentials.apiKey.split('_').at(-1)!) && !keys.includes(credentials.basic.password));
     assert.ok(decodeJwt(credentials.jwt).exp! * 1000 > Date.now() + 30 * 86_400_000, 'the demo JWT is valid for a while yet');
+    // Demo secrets say so wherever they are pasted.
+    assert.match(credentials.basic.password, /^demo-only-/);
+    assert.match(String(decodeJwt(credentials.jwt).note), /DEMO ONLY/);
+    assert.match(readFileSync(join(DIR, 'README.md'), 'utf8'), /\*\*Demo only\.\*\*/);
+  });
+  it('config.json is the same configuration as config.yaml', () => {
+    assert.deepEqual(loadAccessConfig(join(DIR, 'config.json')), loadAccessConfig(join(DIR, 'config.yaml')));
   });
   it('anonymous callers see no restricted collection, and get 401 on them', async () => {
     const seen = await ids(request(app).get('/collections'));
