@@ -21,12 +21,15 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const PEERS_SH = resolve(ROOT, '..', 'shared', 'peers', 'peers.sh');
 const PORT = 18080;
 
-interface Case { name: string; path: (coll: string, id: string) => string }
+/** `offsets`: each request asks another page (a random offset below that bound), never a cached one. */
+interface Case { name: string; path: (coll: string, id: string) => string; offsets?: number }
 const CASES: Case[] = [
   { name: 'items limit=100', path: (c) => `/collections/${c}/items?limit=100` },
   { name: 'items limit=1000', path: (c) => `/collections/${c}/items?limit=1000` },
   { name: 'bbox Paris limit=1000', path: (c) => `/collections/${c}/items?bbox=2.2,48.7,2.5,49.0&limit=1000` },
   { name: 'single feature', path: (c, id) => `/collections/${c}/items/${id}` },
+  { name: 'limit=100, a new page each time', path: (c) => `/collections/${c}/items?limit=100`, offsets: 150_000 },
+  { name: 'limit=1000, a new page each time', path: (c) => `/collections/${c}/items?limit=1000`, offsets: 150_000 },
 ];
 
 // Our server only: the cost of the other standard parts on the same data.
@@ -65,10 +68,15 @@ interface Row { scale: number; target: string; case: string; rps: number; p50: n
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-async function load(url: string): Promise<{ rps: number; p50: number; p99: number; bytes: number; non2xx: number }> {
+async function load(url: string, offsets?: number): Promise<{ rps: number; p50: number; p99: number; bytes: number; non2xx: number }> {
   const runs = [];
   for (let r = 0; r < RUNS; r++) {
-    const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers: { accept: 'application/geo+json' } });
+    // Seeded, so that every target gets the same sequence of pages.
+    let seed = 12345 + r;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const path = new URL(url).pathname + new URL(url).search;
+    const requests = offsets ? [{ setupRequest: (req: any) => ({ ...req, path: `${path}&offset=${Math.floor(random() * offsets)}` }) }] : undefined;
+    const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers: { accept: 'application/geo+json' }, ...(requests ? { requests } : {}) });
     runs.push(result);
   }
   return {
@@ -123,7 +131,7 @@ async function benchScale(scale: number, rows: Row[], notes: string[]): Promise<
       for (const c of CASES) {
         const url = base + c.path('points_prelevement', id);
         console.error(`scale ${scale} ${target} ${c.name}`);
-        rows.push({ scale, target, case: c.name, ...(await load(url)) });
+        rows.push({ scale, target, case: c.name, ...(await load(url, c.offsets)) });
       }
     }
     const ours = targets[0][1];
@@ -184,5 +192,9 @@ ${coldRows.map((r) => `| ${r.scale} | ${r.case} | ${r.ms.toFixed(0)} | ${r.match
 
 ${notes.map((n) => `- ${n}`).join('\n')}
 `;
-writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), report);
+// The other benchmarks (scan, tiles, exports, ingest) keep their own `## ` sections below.
+const resultsFile = join(ROOT, 'bench', 'RESULTS.md');
+const previous = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '';
+const others = previous.indexOf('\n## ') >= 0 ? previous.slice(previous.indexOf('\n## ')) : '';
+writeFileSync(resultsFile, report + others);
 console.log(report);

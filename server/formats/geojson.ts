@@ -60,9 +60,11 @@ function extraMembers(feature: GeoJsonFeature): string {
   return json === '{}' ? '' : `,${json.slice(1, -1)}`;
 }
 
-export async function writeFeatureCollection(res: Response, page: CollectionPage, shape: FeatureShaper, mediaType = 'application/geo+json', numberProperties?: Set<string>): Promise<void> {
+/** Returns the body when it was sent whole (small enough not to stream), e.g. for a cache. */
+export async function writeFeatureCollection(res: Response, page: CollectionPage, shape: FeatureShaper, mediaType = 'application/geo+json', numberProperties?: Set<string>): Promise<Buffer | undefined> {
   res.status(200).type(mediaType);
-  const out = new BufferedWriter(res);
+  // Pages up to 2 MB (limit=1000 of most collections) are sent whole; longer ones stream.
+  const out = new BufferedWriter(res, 2 * 1024 * 1024);
   await out.push('{"type":"FeatureCollection","features":[');
   let n = 0;
   for await (const feature of page.features) {
@@ -78,8 +80,7 @@ export async function writeFeatureCollection(res: Response, page: CollectionPage
   tail.timeStamp = new Date().toISOString();
   tail.links = links;
   await out.push('],' + JSON.stringify(tail).slice(1));
-  await out.flush();
-  res.end();
+  return out.end();
 }
 
 export function featureDocumentJson(feature: Feature, shape: FeatureShaper, links: Link[], numberProperties?: Set<string>): string {

@@ -23,6 +23,7 @@ export async function write(res: Response, chunk: string | Uint8Array): Promise<
  */
 export class BufferedWriter {
   private text = '';
+  private written = false;
   constructor(private res: Response, private threshold = 64 * 1024) {}
   async push(text: string): Promise<void> {
     this.text += text;
@@ -32,7 +33,24 @@ export class BufferedWriter {
     if (this.text.length === 0) return;
     const text = this.text;
     this.text = '';
+    this.written = true;
     await write(this.res, text);
+  }
+  /**
+   * Ends the response. A body that never reached the threshold goes out whole, with its
+   * Content-Length: one write, no chunked framing (most pages). Returns that body.
+   */
+  async end(): Promise<Buffer | undefined> {
+    if (!this.written && !this.res.headersSent) {
+      const body = Buffer.from(this.text);
+      this.text = '';
+      this.res.setHeader('Content-Length', body.length);
+      this.res.end(body);
+      return body;
+    }
+    await this.flush();
+    this.res.end();
+    return undefined;
   }
 }
 
