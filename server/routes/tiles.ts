@@ -214,7 +214,8 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     if (params.f !== undefined && params.f !== 'mvt') throw new NotAcceptable(['mvt']);
     const layers = await layerPredicates(collections, params, dataset, z);
     // The data version changes with every new build or ingest: it invalidates ETags and cache.
-    const versions = (await Promise.all(layers.map((l) => l.collection.provider.stats()))).map((s) => s.version).join(',');
+    // Layer ids too: two callers' tiles of the same URL may hold different layers (access scopes).
+    const versions = (await Promise.all(layers.map(async (l) => `${l.collection.definition.id}=${(await l.collection.provider.stats()).version}`))).join(',');
     const etag = `"${createHash('sha1').update(`${versions}|${req.originalUrl}`).digest('base64url')}"`;
     res.set({ ETag: etag, 'Cache-Control': `public, max-age=${maxAge}` });
     if (matches(req.headers['if-none-match'], etag)) { res.status(304).end(); return; }
