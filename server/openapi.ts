@@ -10,6 +10,9 @@ export interface OpenApiContribution {
   itemsParameters?: OpenApiParameter[]; featureParameters?: OpenApiParameter[]; paths?: (catalog: Catalog) => Record<string, unknown>; itemsMediaTypes?: string[];
   /** Extra `f` values accepted on items (csv, fgb…). */
   itemsFormats?: string[];
+  /** The same for a single feature. */
+  featureMediaTypes?: string[];
+  featureFormats?: string[];
 }
 
 const exception = { description: 'Erreur', content: { 'application/json': { schema: { $ref: '#/components/schemas/exception' } } } };
@@ -40,6 +43,9 @@ export function buildOpenApi(info: ServiceInfo, base: string, catalog: Catalog, 
     ...core[0], description: `${core[0].description} ; sans limit, ${exportFormats.join(', ')} renvoient tout le résultat`,
     schema: { type: 'string', enum: ['json', 'html', ...exportFormats] },
   };
+  const featureMedia = ['application/geo+json', 'text/html', ...contributions.flatMap((c) => c.featureMediaTypes ?? [])];
+  const featureExtra = contributions.flatMap((c) => c.featureFormats ?? []);
+  const featureF: OpenApiParameter = featureExtra.length === 0 ? core[0] : { ...core[0], schema: { type: 'string', enum: ['json', 'html', ...featureExtra] } };
   const paths: Record<string, unknown> = {
     '/': { get: { summary: "Page d'accueil", operationId: 'getLandingPage', parameters: core, responses: { 200: { description: "Page d'accueil" } } } },
     '/conformance': { get: { summary: 'Classes de conformité', operationId: 'getConformance', parameters: core, responses: { 200: { description: 'Classes de conformité' } } } },
@@ -62,8 +68,8 @@ export function buildOpenApi(info: ServiceInfo, base: string, catalog: Catalog, 
     } };
     paths[`/collections/${id}/items/{featureId}`] = { get: {
       summary: `${definition.title} : une entité`, operationId: `getFeature_${id}`, tags: [id],
-      parameters: [{ name: 'featureId', in: 'path', required: true, description: `Identifiant (${definition.idProperties.join(' + ')})`, schema: { type: 'string' } }, ...core, ...contributions.flatMap((c) => c.featureParameters ?? [])],
-      responses: { 200: { description: 'Entité', content: { 'application/geo+json': {}, 'text/html': {} } }, 404: exception },
+      parameters: [{ name: 'featureId', in: 'path', required: true, description: `Identifiant (${definition.idProperties.join(' + ')})`, schema: { type: 'string' } }, featureF, ...contributions.flatMap((c) => c.featureParameters ?? [])],
+      responses: { 200: { description: 'Entité', content: Object.fromEntries(featureMedia.map((m) => [m, {}])) }, 404: exception, 406: exception },
     } };
   }
   for (const c of contributions) Object.assign(paths, c.paths?.(catalog) ?? {});

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { baseUrl, queryStrings, type ServerContext } from '../context.js';
 import { escapeHtml, page } from '../formats/html.js';
+import { langOf, t, varyOnNegotiation, type Lang } from '../i18n.js';
 import { negotiate } from '../params/format.js';
 import type { ApiPart } from '../part.js';
 
@@ -25,18 +26,21 @@ const INIT_JS = `window.addEventListener('load', function () {
 });
 `;
 
-function apiPage(base: string, title: string): string {
+function apiPage(base: string, title: string, lang: Lang): string {
   const assets = `${base}${SWAGGER_ASSETS}`;
-  const body = `<p><a href="${escapeHtml(`${base}/api?f=json`)}" type="${escapeHtml(OPENAPI_MEDIA)}">Document OpenAPI 3.0 (JSON)</a></p>
-<link rel="stylesheet" href="${assets}/swagger-ui.css"><link rel="icon" type="image/png" href="${assets}/favicon-32x32.png">
+  const body = `<p><a href="${escapeHtml(`${base}/api?f=json`)}" type="${escapeHtml(OPENAPI_MEDIA)}">${t(lang, 'apiJson')}</a></p>
 <div id="swagger-ui" data-url="${escapeHtml(`${base}/api?f=json`)}"></div>
 <script src="${assets}/swagger-ui-bundle.js"></script><script src="${assets}/init.js"></script>`;
-  return page({ base, title: `${title} — documentation de l'API`, breadcrumbs: [{ href: `${base}/`, label: 'Accueil' }] }, body);
+  return page({ base, lang, title: `${title} — ${t(lang, 'apiDoc')}`, breadcrumbs: [{ href: `${base}/?f=html`, label: t(lang, 'home') }] }, body,
+    { head: `<link rel="stylesheet" href="${assets}/swagger-ui.css">` });
 }
 
 export function apiDocsRouter(ctx: ServerContext): Router {
   const router = Router();
-  const send = (req: Request, res: Response) => { res.type('html').send(apiPage(baseUrl(ctx, req), ctx.info.title)); };
+  const send = (req: Request, res: Response) => {
+    varyOnNegotiation(res, true);
+    res.type('html').send(apiPage(baseUrl(ctx, req), ctx.info.title, langOf(req)));
+  };
 
   router.get('/api.html', (req, res) => {
     queryStrings(req, ['f']);

@@ -3,7 +3,8 @@ import { Router, type Request } from 'express';
 import type { ServedCollection } from '../catalog.js';
 import { baseUrl, collectionOr404, queryStrings, type ServerContext } from '../context.js';
 import type { Link } from '../formats/geojson.js';
-import { escapeHtml, linkList, page } from '../formats/html.js';
+import { escapeHtml, linkList, mapScript, page } from '../formats/html.js';
+import { formatLabel, formatNumber, langOf, t, varyOnNegotiation, type Lang } from '../i18n.js';
 import { negotiate } from '../params/format.js';
 
 export const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
@@ -48,6 +49,55 @@ export async function collectionDocument(ctx: ServerContext, collection: ServedC
   return doc;
 }
 
+const TILESETS_REL = 'http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector';
+
+/** The `f` value of an items link; GeoJSON, the default, has none. */
+function formatOf(link: Link): string {
+  try { return new URL(link.href).searchParams.get('f') ?? 'json'; } catch { return 'json'; }
+}
+
+/** Collection page: facts, extent map, every format of the items, queryables, links. */
+function collectionHtml(doc: Record<string, any>, collection: ServedCollection, base: string, lang: Lang): string {
+  const { definition } = collection;
+  const href = `${base}/collections/${definition.id}`;
+  const bbox: number[] | undefined = doc.extent?.spatial?.bbox?.[0];
+  const interval: (string | null)[] | undefined = doc.extent?.temporal?.interval?.[0];
+  const facts = [
+    [t(lang, 'identifier'), `<code>${escapeHtml(definition.id)}</code>`],
+    [t(lang, 'features'), `<a href="${escapeHtml(`${href}/items?f=html`)}">${t(lang, 'featuresCount', formatNumber(lang, doc.numberOfFeatures))}</a>`],
+    ...(bbox ? [[t(lang, 'spatialExtent'), escapeHtml(bbox.map((v) => Math.round(v * 1e4) / 1e4).join(', '))]] : []),
+    ...(interval ? [[t(lang, 'temporalExtent'), escapeHtml(interval.map((v) => v ?? t(lang, 'open')).join(' — '))]] : []),
+    ...(definition.attribution ? [['Attribution', escapeHtml(definition.attribution)]] : []),
+  ].map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('');
+  const map = bbox ? mapScript('map', { type: 'FeatureCollection', features: [] }, {
+    label: t(lang, 'extentMap'), extent: { minX: bbox[0], minY: bbox[1], maxX: bbox[2], maxY: bbox[3] },
+  }) : '';
+  const tiles = (doc.links as Link[]).find((l) => l.rel === TILESETS_REL);
+  // Items in every format: a first page, and the whole collection where the format streams.
+  const items = (doc.links as Link[]).filter((l) => l.rel === 'items');
+  const formats = items.map((l) => {
+    const key = formatOf(l);
+    const streamed = key !== 'json' && key !== 'html';
+    const first = `${href}/items?f=${encodeURIComponent(key)}&limit=10`;
+    return `<tr><th scope="row">${escapeHtml(formatLabel(lang, key))}</th><td><code>${escapeHtml(l.type ?? '')}</code></td><td><a href="${escapeHtml(first)}">${t(lang, 'downloadPage')}</a></td>
+<td>${streamed ? `<a href="${escapeHtml(l.href)}">${t(lang, 'downloadAll')}</a>` : ''}</td></tr>`;
+  }).join('');
+  const queryables = definition.properties.filter((p) => p.queryable !== false).map((p) => {
+    const values = p.enum ? Object.entries(p.enum) : [];
+    const shown = values.slice(0, 12).map(([code, label]) => `<code>${escapeHtml(code)}</code> ${escapeHtml(label)}`).join('<br>');
+    return `<tr><th scope="row"><code>${escapeHtml(p.name)}</code></th><td>${escapeHtml(p.type)}</td><td>${escapeHtml(p.title)}${p.description ? `<br><small>${escapeHtml(p.description)}</small>` : ''}</td>
+<td>${shown}${values.length > 12 ? ' …' : ''}</td></tr>`;
+  }).join('');
+  const queryablesLink = (doc.links as Link[]).find((l) => l.rel.endsWith('/queryables'));
+  const body = `<p>${escapeHtml(doc.description)}</p><dl class="facts">${facts}</dl>
+${map}<p><a href="${escapeHtml(`${href}/items?f=html`)}">${t(lang, 'browse')}</a>${tiles ? ` · <a href="${escapeHtml(`${tiles.href}?f=html`)}">${t(lang, 'mapOf', t(lang, 'tiles'))}</a>` : ''}</p>
+<h2 id="downloads">${t(lang, 'downloads')}</h2><div class="scroll"><table aria-labelledby="downloads"><thead><tr><th scope="col">${t(lang, 'format')}</th><th scope="col">${t(lang, 'mediaType')}</th><th scope="col">${t(lang, 'downloadPage')}</th><th scope="col">${t(lang, 'downloadAll')}</th></tr></thead><tbody>${formats}</tbody></table></div>
+<h2 id="queryables">${t(lang, 'queryables')}</h2>${queryablesLink ? `<p><a href="${escapeHtml(queryablesLink.href)}">${t(lang, 'queryablesJson')}</a></p>` : ''}
+<div class="scroll"><table aria-labelledby="queryables"><thead><tr><th scope="col">${t(lang, 'name')}</th><th scope="col">${t(lang, 'type')}</th><th scope="col">${t(lang, 'description')}</th><th scope="col">${t(lang, 'values')}</th></tr></thead><tbody>${queryables}</tbody></table></div>
+<h2>${t(lang, 'links')}</h2>${linkList(doc.links)}`;
+  return page({ base, lang, title: doc.title, breadcrumbs: [{ href: `${base}/?f=html`, label: t(lang, 'home') }, { href: `${base}/collections?f=html`, label: t(lang, 'collections') }], links: doc.links }, body, { map: !!bbox });
+}
+
 export function collectionsRouter(ctx: ServerContext, decorators: CollectionDecorator[] = []): Router {
   const router = Router();
 
@@ -60,9 +110,13 @@ export function collectionsRouter(ctx: ServerContext, decorators: CollectionDeco
       { href: `${base}/collections`, rel: 'self', type: 'application/json', title: 'Collections (JSON)' },
       { href: `${base}/collections?f=html`, rel: 'alternate', type: 'text/html', title: 'Collections (HTML)' },
     ];
+    varyOnNegotiation(res, format.key === 'html');
     if (format.key === 'html') {
-      const rows = collections.map((c) => `<li><a href="${escapeHtml(`${base}/collections/${c.id}?f=html`)}">${escapeHtml(c.title)}</a> — <code>${escapeHtml(c.id)}</code>, ${c.numberOfFeatures} entités<br><small>${escapeHtml(c.description)}</small></li>`).join('');
-      res.type('html').send(page({ base, title: 'Collections', breadcrumbs: [{ href: `${base}/`, label: 'Accueil' }], links }, `<ul>${rows}</ul>`));
+      const lang = langOf(req);
+      const rows = collections.map((c) => `<tr><th scope="row"><a href="${escapeHtml(`${base}/collections/${c.id}?f=html`)}">${escapeHtml(c.title)}</a><br><small>${escapeHtml(c.description)}</small></th>
+<td><code>${escapeHtml(c.id)}</code></td><td><a href="${escapeHtml(`${base}/collections/${c.id}/items?f=html`)}">${t(lang, 'featuresCount', formatNumber(lang, c.numberOfFeatures))}</a></td></tr>`).join('');
+      res.type('html').send(page({ base, lang, title: t(lang, 'collections'), breadcrumbs: [{ href: `${base}/?f=html`, label: t(lang, 'home') }], links },
+        `<div class="scroll"><table><thead><tr><th scope="col">${t(lang, 'title')}</th><th scope="col">${t(lang, 'identifier')}</th><th scope="col">${t(lang, 'features')}</th></tr></thead><tbody>${rows}</tbody></table></div>`));
       return;
     }
     res.json({ links, collections });
@@ -74,11 +128,9 @@ export function collectionsRouter(ctx: ServerContext, decorators: CollectionDeco
     const format = negotiate(req, META_FORMATS);
     const base = baseUrl(ctx, req);
     const doc = await collectionDocument(ctx, collection, base, decorators);
+    varyOnNegotiation(res, format.key === 'html');
     if (format.key === 'html') {
-      const props = collection.definition.properties.map((p) => `<tr><th scope="row"><code>${escapeHtml(p.name)}</code></th><td>${escapeHtml(p.type)}</td><td>${escapeHtml(p.title)}${p.description ? ` — ${escapeHtml(p.description)}` : ''}</td></tr>`).join('');
-      const body = `<p>${escapeHtml(doc.description)}</p><p>${doc.numberOfFeatures} entités.</p>
-<h2>Liens</h2>${linkList(doc.links)}<h2>Propriétés</h2><div class="scroll"><table><thead><tr><th scope="col">nom</th><th scope="col">type</th><th scope="col">description</th></tr></thead><tbody>${props}</tbody></table></div>`;
-      res.type('html').send(page({ base, title: doc.title, breadcrumbs: [{ href: `${base}/`, label: 'Accueil' }, { href: `${base}/collections?f=html`, label: 'Collections' }], links: doc.links }, body));
+      res.type('html').send(collectionHtml(doc, collection, base, langOf(req)));
       return;
     }
     res.json(doc);

@@ -6,7 +6,8 @@ import type { ServedCollection } from '../catalog.js';
 import { baseUrl, collectionOr404, queryStrings, type ServerContext } from '../context.js';
 import { InvalidParameterValue, NotFound } from '../errors.js';
 import { featureDocumentJson, plainShaper, writeFeatureCollection, type FeatureShaper, type Link } from '../formats/geojson.js';
-import { escapeHtml, featureRows, mapScript, page, propertyTable } from '../formats/html.js';
+import { escapeHtml, featureRows, filterForm, mapScript, page, propertyTable } from '../formats/html.js';
+import { formatLabel, formatNumber, langOf, t, varyOnNegotiation, type Lang } from '../i18n.js';
 import { parseBbox } from '../params/bbox.js';
 import { parseDatetime } from '../params/datetime.js';
 import { negotiate, type FormatChoice } from '../params/format.js';
@@ -14,6 +15,7 @@ import { parseLimit, parseOffset } from '../params/limit.js';
 import { and, datetimePredicate, propertyPredicate } from '../plan.js';
 import type { Feature, FeaturePredicate, ProviderResult, Rect } from '../types.js';
 import { compareBy, topK, type SortKey } from '../sort.js';
+import { etagMatches, PageCache } from '../page-cache.js';
 
 export interface ItemsPlan {
   bbox?: Rect;
@@ -37,7 +39,7 @@ export interface ItemsExtension {
 
 export interface ItemsFormat extends FormatChoice {
   /** Streams the whole result; `page` gives features of the current page. */
-  write(res: Response, features: AsyncIterable<Feature>, shape: FeatureShaper, collection: ServedCollection): Promise<void>;
+  write(res: Response, features: AsyncIterable<Feature>, shape: FeatureShaper, collection: ServedCollection, fileName?: string): Promise<void>;
 }
 
 const CORE_ITEMS_PARAMETERS = ['f', 'limit', 'offset', 'bbox', 'datetime'];
@@ -89,9 +91,49 @@ function hrefWith(base: string, path: string, params: Record<string, string>, ch
   return `${base}${path}${qs ? `?${qs}` : ''}`;
 }
 
-export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = []): Router {
+interface ItemsPage {
+  lang: Lang; base: string; path: string; params: Record<string, string>; collection: ServedCollection;
+  features: Feature[]; numberMatched: number | undefined; offset: number; limit: number; links: Link[]; cql2: boolean; exports: ItemsFormat[];
+}
+
+/** Items page: filter form, map (features and requested bbox), pager, table, downloads. */
+function itemsHtml(p: ItemsPage): string {
+  const { lang, base, path, params, collection: { definition } } = p;
+  const htmlHref = (href: string) => hrefWith(base, path, Object.fromEntries(new URL(href).searchParams), { f: 'html' });
+  const pager = (['prev', 'next'] as const).map((rel) => p.links.find((l) => l.rel === rel))
+    .map((l) => (l ? `<a href="${escapeHtml(htmlHref(l.href))}" rel="${l.rel}">${t(lang, l.rel as 'prev' | 'next')}</a>` : '')).join('');
+  const count = p.features.length
+    ? `${t(lang, 'shown', formatNumber(lang, p.offset + 1), formatNumber(lang, p.offset + p.features.length))}${p.numberMatched !== undefined ? ` ${t(lang, 'of', formatNumber(lang, p.numberMatched))}` : ''}.`
+    : t(lang, 'noFeature');
+  const bbox = params.bbox?.split(',').map(Number);
+  const map = definition.geometryType
+    ? mapScript('map', { type: 'FeatureCollection', features: p.features.map((f) => ({ type: 'Feature', id: f.id, geometry: f.geometry, properties: {} })) },
+      { label: t(lang, 'featuresMap'), bbox }) + (bbox ? `<p class="muted">${t(lang, 'bboxShown')}</p>` : '')
+    : `<p class="muted">${t(lang, 'noGeometry')}</p>`;
+  const columns = definition.properties.slice(0, 8).map((prop) => prop.name);
+  // This page in every streamed format, and the whole filtered result (no limit) for each.
+  const { limit: _l, offset: _o, ...filterParams } = params;
+  const downloads = p.exports.map((f) => `<li>${escapeHtml(formatLabel(lang, f.key))} :
+ <a href="${escapeHtml(hrefWith(base, path, params, { f: f.key, limit: String(p.limit) }))}">${t(lang, 'downloadPage')}</a> ·
+ <a href="${escapeHtml(hrefWith(base, path, filterParams, { f: f.key }))}">${t(lang, 'downloadFiltered')}</a></li>`).join('');
+  const body = `${filterForm({ lang, action: `${base}${path}`, params, properties: definition.properties, temporal: !!definition.temporal, spatial: !!definition.geometryType, cql2: p.cql2, limit: p.limit })}
+${map}<p role="status">${count}</p><nav class="pager" aria-label="${escapeHtml(t(lang, 'paging'))}">${pager}</nav>
+${featureRows(p.features, columns, (f) => `${base}${path}/${encodeURIComponent(f.id)}?f=html`, t(lang, 'tableCaption', columns.length))}
+${downloads ? `<h2>${t(lang, 'downloads')}</h2><ul>${downloads}</ul>` : ''}`;
+  return page({ base, lang, title: `${definition.title} — ${t(lang, 'features').toLowerCase()}`, links: p.links, breadcrumbs: [
+    { href: `${base}/?f=html`, label: t(lang, 'home') }, { href: `${base}/collections?f=html`, label: t(lang, 'collections') },
+    { href: `${base}/collections/${definition.id}?f=html`, label: definition.title }] }, body, { map: !!definition.geometryType, script: true });
+}
+
+export interface ItemsOptions {
+  /** Bytes of recently served GeoJSON pages kept per process (0: none). Default 64 MiB. */
+  pageCacheBytes?: number;
+}
+
+export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [], options: ItemsOptions = {}): Router {
   const router = Router();
   const counts = new CountCache();
+  const pages = new PageCache(options.pageCacheBytes);
   const extraFormats = extensions.flatMap((e) => e.formats ?? []);
   const formats = [...BASE_FORMATS, ...extraFormats];
 
@@ -121,6 +163,7 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
     const base = baseUrl(ctx, req);
     const path = `/collections/${definition.id}/items`;
     res.set(itemsPlan.headers);
+    varyOnNegotiation(res, format.key === 'html');
 
     const extra = extraFormats.find((f) => f.key === format.key);
     if (extra) {
@@ -135,6 +178,19 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
     }
 
     const version = (await provider.stats()).version;
+    // The same page of the same data version, asked again: sent from the cache (or 304).
+    const pageKey = format.key === 'html' ? null : `${definition.id}|${version}|${format.mediaType}|${base}|${new URLSearchParams(Object.entries(params).sort()).toString()}`;
+    if (pageKey) {
+      // The tag depends only on the key (data version included): a match is a 304, cached or not.
+      const etag = PageCache.etagOf(pageKey);
+      res.set({ ...itemsPlan.headers, ETag: etag });
+      if (etagMatches(req.headers['if-none-match'], etag)) { res.status(304).end(); return; }
+      const cachedPage = pages.get(pageKey);
+      if (cachedPage) {
+        res.status(200).type(format.mediaType).set('Content-Length', String(cachedPage.body.length)).end(cachedPage.body);
+        return;
+      }
+    }
     const { limit: _l, offset: _o, f: _f, ...filterParams } = params;
     const countKey = `${definition.id}|${version}|${new URLSearchParams(Object.entries(filterParams).sort()).toString()}`;
     const cached = counts.get(countKey);
@@ -145,7 +201,8 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
     const links = (numberReturned: number, numberMatched: number | undefined): Link[] => {
       const list: Link[] = [
         { href: hrefWith(base, path, params, {}), rel: 'self', type: format.mediaType, title: 'Cette page' },
-        ...formats.filter((f) => f.key !== format.key).map((f) => ({ href: hrefWith(base, path, params, { f: f.key }), rel: 'alternate', type: f.mediaType, title: `Cette page (${f.key})` })),
+        // A streamed format without limit is the whole result: its alternate carries this page's limit.
+        ...formats.filter((f) => f.key !== format.key).map((f) => ({ href: hrefWith(base, path, params, { f: f.key, ...(extraFormats.includes(f as ItemsFormat) ? { limit: String(limit) } : {}) }), rel: 'alternate', type: f.mediaType, title: `Cette page (${f.key})` })),
         { href: `${base}/collections/${definition.id}`, rel: 'collection', type: 'application/json', title: definition.title },
       ];
       const hasNext = numberMatched !== undefined ? offset + numberReturned < numberMatched : numberReturned === limit;
@@ -164,31 +221,26 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
       for await (const f of result.features) features.push(f);
       const numberMatched = await matched();
       const pageLinks = links(features.length, numberMatched);
-      const columns = definition.properties.slice(0, 8).map((p) => p.name);
-      const pager = pageLinks.filter((l) => l.rel === 'next' || l.rel === 'prev').map((l) => `<a href="${escapeHtml(hrefWith(base, path, { ...Object.fromEntries(new URL(l.href).searchParams) }, { f: 'html' }))}">${escapeHtml(l.title)}</a>`).join('');
-      const body = `<p>${features.length} entités affichées${numberMatched !== undefined ? ` sur ${numberMatched}` : ''} (à partir de ${offset}).</p>
-${mapScript('map', { type: 'FeatureCollection', features: features.map((f) => shape(f)) })}
-<p class="pager">${pager}</p>${featureRows(features, columns, (f) => `${base}${path}/${encodeURIComponent(f.id)}?f=html`)}`;
-      res.type('html').send(page({ base, title: `${definition.title} — entités`, links: pageLinks, breadcrumbs: [
-        { href: `${base}/`, label: 'Accueil' }, { href: `${base}/collections?f=html`, label: 'Collections' },
-        { href: `${base}/collections/${definition.id}?f=html`, label: definition.title }] }, body, { map: true }));
+      res.type('html').send(itemsHtml({ lang: langOf(req), base, path, params, collection, features, numberMatched, offset, limit, links: pageLinks,
+        cql2: extensions.some((e) => e.parameters.includes('filter')), exports: extraFormats }));
       return;
     }
 
-    await writeFeatureCollection(res, {
+    const body = await writeFeatureCollection(res, {
       features: result.features,
       finish: async (numberReturned) => {
         const numberMatched = await matched();
         return { numberMatched, links: links(numberReturned, numberMatched) };
       },
     }, shape, format.mediaType, numberProperties(definition));
+    if (body && pageKey) pages.set(pageKey, { body, at: Date.now() });
   });
 
   router.get('/collections/:collectionId/items/:featureId', async (req: Request, res: Response) => {
     const collection = collectionOr404(ctx, req.params.collectionId as string);
     const { definition } = collection;
     const params = queryStrings(req, ['f', ...extensions.flatMap((e) => e.featureParameters ?? [])]);
-    const format = negotiate(req, BASE_FORMATS);
+    const format = negotiate(req, [...BASE_FORMATS, ...extraFormats]);
     const itemsPlan = await plan(params, collection, true);
     const featureId = req.params.featureId as string;
     const feature = await collection.provider.get(featureId);
@@ -198,16 +250,25 @@ ${mapScript('map', { type: 'FeatureCollection', features: features.map((f) => sh
     const links: Link[] = [
       { href: hrefWith(href, '', params, {}), rel: 'self', type: format.mediaType, title: 'Cette entité' },
       { href: hrefWith(href, '', params, { f: format.key === 'html' ? 'json' : 'html' }), rel: 'alternate', type: format.key === 'html' ? 'application/geo+json' : 'text/html', title: format.key === 'html' ? 'GeoJSON' : 'HTML' },
+      ...extraFormats.map((f) => ({ href: hrefWith(href, '', params, { f: f.key }), rel: 'alternate', type: f.mediaType, title: `Cette entité (${f.key})` })),
       { href: `${base}/collections/${definition.id}`, rel: 'collection', type: 'application/json', title: definition.title },
     ];
     res.set(itemsPlan.headers);
+    varyOnNegotiation(res, format.key === 'html');
     const shape = composeShaper(itemsPlan.shapers);
+    const extra = extraFormats.find((f) => f.key === format.key);
+    if (extra) {
+      await extra.write(res, (async function* one() { yield feature; })(), shape, collection, `${definition.id}-${feature.id}`);
+      return;
+    }
     if (format.key === 'html') {
-      const body = `${mapScript('map', { type: 'FeatureCollection', features: [plainShaper(feature)] })}${propertyTable(feature.properties)}`;
-      res.type('html').send(page({ base, title: `${definition.title} — ${feature.id}`, links, breadcrumbs: [
-        { href: `${base}/`, label: 'Accueil' }, { href: `${base}/collections?f=html`, label: 'Collections' },
+      const lang = langOf(req);
+      const shaped = shape(feature);
+      const body = `${definition.geometryType ? mapScript('map', { type: 'FeatureCollection', features: [plainShaper(feature)] }, { label: t(lang, 'featureMap') }) : ''}${propertyTable(shaped.properties ?? {}, definition.properties, lang)}`;
+      res.type('html').send(page({ base, lang, title: `${definition.title} — ${feature.id}`, links, breadcrumbs: [
+        { href: `${base}/?f=html`, label: t(lang, 'home') }, { href: `${base}/collections?f=html`, label: t(lang, 'collections') },
         { href: `${base}/collections/${definition.id}?f=html`, label: definition.title },
-        { href: `${base}/collections/${definition.id}/items?f=html`, label: 'Entités' }] }, body, { map: true }));
+        { href: `${base}/collections/${definition.id}/items?f=html`, label: t(lang, 'features') }] }, body, { map: definition.geometryType !== null }));
       return;
     }
     res.type('application/geo+json').send(featureDocumentJson(feature, shape, links, numberProperties(definition)));

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { baseUrl, queryStrings, type ServerContext } from '../context.js';
 import type { Link } from '../formats/geojson.js';
 import { escapeHtml, linkList, page } from '../formats/html.js';
+import { formatNumber, langOf, t, varyOnNegotiation } from '../i18n.js';
 import { negotiate } from '../params/format.js';
 import { buildOpenApi, type OpenApiContribution } from '../openapi.js';
 
@@ -21,7 +22,7 @@ const OPENAPI_MEDIA = 'application/vnd.oai.openapi+json;version=3.0';
 export function landingRouter(ctx: ServerContext, contributions: OpenApiContribution[] = [], extraLinks: (base: string) => Link[] = () => []): Router {
   const router = Router();
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     queryStrings(req, ['f']);
     const format = negotiate(req, META);
     const base = baseUrl(ctx, req);
@@ -34,9 +35,22 @@ export function landingRouter(ctx: ServerContext, contributions: OpenApiContribu
       { href: `${base}/collections`, rel: 'data', type: 'application/json', title: 'Collections' },
       ...extraLinks(base),
     ];
+    varyOnNegotiation(res, format.key === 'html');
     if (format.key === 'html') {
-      const list = ctx.catalog().list().map(({ definition: d }) => `<li><a href="${escapeHtml(`${base}/collections/${d.id}?f=html`)}">${escapeHtml(d.title)}</a></li>`).join('');
-      res.type('html').send(page({ base, title: ctx.info.title, breadcrumbs: [], links }, `<p>${escapeHtml(ctx.info.description)}</p><h2>Collections</h2><ul>${list}</ul><h2>Liens</h2>${linkList(links)}`));
+      const lang = langOf(req);
+      const collections = ctx.catalog().list();
+      const counts = await Promise.all(collections.map((c) => c.provider.stats().then((s) => s.featuresCount)));
+      const list = collections.map(({ definition: d }, i) => `<li><a href="${escapeHtml(`${base}/collections/${d.id}?f=html`)}">${escapeHtml(d.title)}</a> — <a href="${escapeHtml(`${base}/collections/${d.id}/items?f=html`)}">${t(lang, 'featuresCount', formatNumber(lang, counts[i]))}</a></li>`).join('');
+      // The resources a visitor starts from; the full list of links follows.
+      const main = [
+        { href: `${base}/collections?f=html`, label: t(lang, 'collections') },
+        ...(links.some((l) => l.href === `${base}/map`) ? [{ href: `${base}/map`, label: t(lang, 'map') }] : []),
+        { href: `${base}/api?f=html`, label: t(lang, 'apiDoc') },
+        { href: `${base}/conformance?f=html`, label: t(lang, 'conformance') },
+      ].map((l) => `<li><a href="${escapeHtml(l.href)}">${escapeHtml(l.label)}</a></li>`).join('');
+      res.type('html').send(page({ base, title: ctx.info.title, breadcrumbs: [], links, lang },
+        `<p>${escapeHtml(ctx.info.description)}</p><nav aria-labelledby="start"><h2 id="start">${t(lang, 'links')}</h2><ul>${main}</ul></nav>
+<h2>${t(lang, 'collections')}</h2><ul>${list}</ul><details><summary>${t(lang, 'links')} (JSON)</summary>${linkList(links)}</details>`));
       return;
     }
     res.json({ title: ctx.info.title, description: ctx.info.description, links });
@@ -46,9 +60,12 @@ export function landingRouter(ctx: ServerContext, contributions: OpenApiContribu
     queryStrings(req, ['f']);
     const format = negotiate(req, META);
     const conformsTo = [...ctx.conformance];
+    varyOnNegotiation(res, format.key === 'html');
     if (format.key === 'html') {
       const base = baseUrl(ctx, req);
-      res.type('html').send(page({ base, title: 'Conformité', breadcrumbs: [{ href: `${base}/`, label: 'Accueil' }] }, `<ul>${conformsTo.map((c) => `<li><code>${escapeHtml(c)}</code></li>`).join('')}</ul>`));
+      const lang = langOf(req);
+      res.type('html').send(page({ base, title: t(lang, 'conformanceClasses'), lang, breadcrumbs: [{ href: `${base}/?f=html`, label: t(lang, 'home') }],
+        links: [{ href: `${base}/conformance?f=json`, rel: 'alternate', type: 'application/json', title: 'JSON' }] }, `<ul>${conformsTo.map((c) => `<li><code>${escapeHtml(c)}</code></li>`).join('')}</ul>`));
       return;
     }
     res.json({ conformsTo });
@@ -59,9 +76,12 @@ export function landingRouter(ctx: ServerContext, contributions: OpenApiContribu
     const format = negotiate(req, [{ key: 'json', mediaType: OPENAPI_MEDIA }, { key: 'html', mediaType: 'text/html' }]);
     const base = baseUrl(ctx, req);
     const doc = buildOpenApi(ctx.info, base, ctx.catalog(), contributions);
+    varyOnNegotiation(res, format.key === 'html');
     if (format.key === 'html') {
+      // Served by Swagger UI (api-docs part) when it is mounted; this plain list otherwise.
+      const lang = langOf(req);
       const paths = Object.keys(doc.paths as object).map((p) => `<li><code>GET ${escapeHtml(p)}</code></li>`).join('');
-      res.type('html').send(page({ base, title: "Documentation de l'API", breadcrumbs: [{ href: `${base}/`, label: 'Accueil' }] }, `<p><a href="${base}/api?f=json">Document OpenAPI 3.0 (JSON)</a></p><ul>${paths}</ul>`));
+      res.type('html').send(page({ base, title: t(lang, 'apiDoc'), lang, breadcrumbs: [{ href: `${base}/?f=html`, label: t(lang, 'home') }] }, `<p><a href="${base}/api?f=json">${t(lang, 'apiJson')}</a></p><ul>${paths}</ul>`));
       return;
     }
     res.type(OPENAPI_MEDIA).send(JSON.stringify(doc));

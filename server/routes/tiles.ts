@@ -9,6 +9,7 @@ import type { ServedCollection } from '../catalog.js';
 import { baseUrl, collectionOr404, queryStrings, type ServerContext } from '../context.js';
 import { InvalidParameterValue, NotAcceptable, NotFound } from '../errors.js';
 import { linkList, page } from '../formats/html.js';
+import { langOf, t, varyOnNegotiation } from '../i18n.js';
 import { parseDatetime } from '../params/datetime.js';
 import { negotiate } from '../params/format.js';
 import type { ApiPart } from '../part.js';
@@ -256,11 +257,13 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     const base = baseUrl(ctx, req);
     const id = collection?.definition.id;
     const doc = tilesetsList(base, id, collection?.definition.title);
+    varyOnNegotiation(res, format.key !== 'json');
     if (format.key === 'json') { res.json(doc); return; }
+    const lang = langOf(req);
     const self = id ? `${base}/collections/${encodeURIComponent(id)}/tiles` : `${base}/tiles`;
-    const title = collection ? `${collection.definition.title} — tuiles vectorielles` : `${ctx.info.title} — tuiles vectorielles`;
+    const title = `${collection ? collection.definition.title : ctx.info.title} — ${t(lang, 'tiles').toLowerCase()}`;
     res.type('html').send(mapPage({
-      base, title, view: options.mapView, legend: styleLayers(collection ? [collection] : datasetCollections(ctx)),
+      base, title, lang, view: options.mapView, legend: styleLayers(collection ? [collection] : datasetCollections(ctx)),
       styleUrl: `${base}/styles/default${id ? `?collection=${encodeURIComponent(id)}` : ''}`,
       extent: await extentOf(collection ? [collection] : datasetCollections(ctx)),
       links: [{ href: `${self}?f=json`, title: 'Tilesets (JSON)' }, { href: `${self}/WebMercatorQuad?f=tilejson`, title: 'TileJSON' }],
@@ -274,9 +277,12 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
       queryStrings(req, ['f']);
       const base = baseUrl(ctx, req);
       const doc = tileMatrixSetsList(base);
-      if (negotiate(req, META_FORMATS).key === 'json') { res.json(doc); return; }
+      const format = negotiate(req, META_FORMATS);
+      varyOnNegotiation(res, format.key !== 'json');
+      if (format.key === 'json') { res.json(doc); return; }
+      const lang = langOf(req);
       const links = doc.tileMatrixSets.map((t) => ({ href: t.links[0].href, rel: 'item', type: 'application/json', title: `${t.title} (${t.id})` }));
-      res.type('html').send(page({ base, title: 'Jeux de matrices de tuiles', breadcrumbs: [{ href: `${base}/`, label: 'Accueil' }] }, linkList(links)));
+      res.type('html').send(page({ base, lang, title: t(lang, 'tileMatrixSets'), breadcrumbs: [{ href: `${base}/?f=html`, label: t(lang, 'home') }] }, linkList(links)));
     });
     r.get('/tileMatrixSets/:tileMatrixSetId', (req, res) => {
       const { f } = queryStrings(req, ['f']);
@@ -305,8 +311,10 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     r.get('/map', async (req, res) => {
       queryStrings(req, []);
       const base = baseUrl(ctx, req);
+      const lang = langOf(req);
+      res.vary('Accept-Language');
       res.type('html').send(mapPage({
-        base, title: `${ctx.info.title} — carte`, styleUrl: `${base}/styles/default`, view: options.mapView, extent: await extentOf(datasetCollections(ctx)),
+        base, lang, title: `${ctx.info.title} — ${t(lang, 'map').toLowerCase()}`, styleUrl: `${base}/styles/default`, view: options.mapView, extent: await extentOf(datasetCollections(ctx)),
         legend: styleLayers(datasetCollections(ctx)),
         links: [{ href: `${base}/tiles?f=json`, title: 'Tuiles' }, { href: `${base}/styles/default`, title: 'Style' }],
       }));
