@@ -243,6 +243,17 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
     const format = negotiate(req, [...BASE_FORMATS, ...extraFormats]);
     const itemsPlan = await plan(params, collection, true);
     const featureId = req.params.featureId as string;
+    // A feature asked again: the page cache, as for items pages (GeoJSON only).
+    const json = format.key !== 'html' && !extraFormats.some((f) => f.key === format.key);
+    const featureKey = json ? `feature|${definition.id}|${(await collection.provider.stats()).version}|${format.mediaType}|${baseUrl(ctx, req)}|${featureId}|${new URLSearchParams(Object.entries(params).sort()).toString()}` : null;
+    if (featureKey) {
+      const etag = PageCache.etagOf(featureKey);
+      res.set({ ...itemsPlan.headers, ETag: etag });
+      varyOnNegotiation(res, false);
+      if (etagMatches(req.headers['if-none-match'], etag)) { res.status(304).end(); return; }
+      const cachedFeature = pages.get(featureKey);
+      if (cachedFeature) { res.status(200).type('application/geo+json').set('Content-Length', String(cachedFeature.body.length)).end(cachedFeature.body); return; }
+    }
     const feature = await collection.provider.get(featureId);
     if (!feature) throw new NotFound(`Entité « ${featureId} » introuvable dans la collection « ${definition.id} »`);
     const base = baseUrl(ctx, req);
@@ -271,7 +282,9 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
         { href: `${base}/collections/${definition.id}/items?f=html`, label: t(lang, 'features') }] }, body, { map: definition.geometryType !== null }));
       return;
     }
-    res.type('application/geo+json').send(featureDocumentJson(feature, shape, links, numberProperties(definition)));
+    const body = Buffer.from(featureDocumentJson(feature, shape, links, numberProperties(definition)));
+    if (featureKey) pages.set(featureKey, { body, at: Date.now() });
+    res.type('application/geo+json').set('Content-Length', String(body.length)).end(body);
   });
 
   return router;

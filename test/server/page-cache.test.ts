@@ -69,6 +69,20 @@ describe('items pages: ETag and page cache', () => {
     assert.notEqual(after, before);
   });
 
+  it('single features: the same document again, ETag and 304; unknown ids stay 404', async () => {
+    const id = (await request(app).get('/collections/sites/items?limit=1').expect(200)).body.features[0].id;
+    const first = await request(app).get(`/collections/sites/items/${id}`).expect(200);
+    const again = await request(app).get(`/collections/sites/items/${id}`).expect(200);
+    assert.equal(again.text, first.text);
+    assert.match(first.headers.etag, /^W\//);
+    assert.equal(again.headers['content-length'], String(Buffer.byteLength(first.text)));
+    await request(app).get(`/collections/sites/items/${id}`).set('If-None-Match', first.headers.etag).expect(304);
+    await request(app).get('/collections/sites/items/NOPE').expect(404);
+    await request(app).get('/collections/sites/items/NOPE').expect(404);
+    const html = await request(app).get(`/collections/sites/items/${id}?f=html`).expect(200);
+    assert.match(html.headers['content-type'], /^text\/html/);
+  });
+
   it('the cache is bounded by bytes and expires', () => {
     const cache = new PageCache(1000, 60_000);
     for (let i = 0; i < 20; i++) cache.set(`k${i}`, { body: Buffer.alloc(100), at: Date.now() });
