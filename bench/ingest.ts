@@ -1,8 +1,8 @@
 // Ingest throughput (records/s): the generator's records written as Hub'Eau downloads (JSON pages
 // for the referentials, CSV or JSON pages for the chroniques), then ingested from those files; and
 // harvested from the local stand-in API (same process: the stand-in's own cost is included).
-// Usage: npx tsx bench/ingest.ts [--scale 1] [--api-scale 1] [--no-api]
-import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+// Usage: npm run bench:ingest -- [--scale 1] [--api-scale 1] [--no-api]; writes the section "Ingest" of bench/RESULTS.md
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { chroniques } from '../collections/definitions/index.js';
@@ -66,9 +66,19 @@ try {
 }
 
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-console.log(`Ingest throughput — ${machine}\n`);
-console.log('| source | scale | records read | seconds | records/s | API requests |');
-console.log('|---|---:|---:|---:|---:|---:|');
-for (const r of rows) {
-  console.log(`| ${r.source} | ${r.scale} | ${r.records} | ${r.seconds.toFixed(1)} | ${Math.round(r.records / r.seconds)} | ${r.requests ?? ''} |`);
-}
+const section = [
+  '## Ingest', '',
+  `Command: \`npm run bench:ingest -- ${args.join(' ')}\`. Machine: ${machine}. One run each: validation, rejects,`,
+  'FlatGeobuf writing of every collection (aggregates and flat rates included) and the version swap.', '',
+  '| source | scale | records read | seconds | records/s | API requests |',
+  '|---|---:|---:|---:|---:|---:|',
+  ...rows.map((r) => `| ${r.source} | ${r.scale} | ${r.records} | ${r.seconds.toFixed(1)} | ${Math.round(r.records / r.seconds)} | ${r.requests ?? ''} |`),
+  '',
+].join('\n');
+console.log(section);
+// Replaces its own section of bench/RESULTS.md, keeps the others.
+const results = join(import.meta.dirname, '..', '..', 'bench', 'RESULTS.md');
+const previous = existsSync(results) ? readFileSync(results, 'utf8') : '# Benchmarks\n';
+const start = previous.indexOf('\n## Ingest\n');
+const end = start < 0 ? -1 : previous.indexOf('\n## ', start + 1);
+writeFileSync(results, start < 0 ? `${previous.trimEnd()}\n\n${section}` : `${previous.slice(0, start + 1)}${section}${end < 0 ? '' : previous.slice(end)}`);

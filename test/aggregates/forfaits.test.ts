@@ -62,13 +62,13 @@ describe('serving a collection without geometry', () => {
     assert.ok(res.body.properties.volume_par_unite);
   });
 
-  // Known gaps in server/ (see collections/INGEST.md): they pass once the engine is fixed.
-  it('the collection document has no spatial extent', { todo: 'FlatGeobuf writer stores an envelope [0,0,0,0] for geometry-less files' }, async () => {
+  // A file without geometry: no extent, and a bbox matches nothing (engine fixes of FlatGeobuf writer/provider).
+  it('the collection document has no spatial extent', async () => {
     const res = await request(app).get('/collections/forfaits_annexe2').expect(200);
     assert.equal(res.body.extent.spatial, undefined);
   });
 
-  it('a bbox on it is a 400 or an empty page, not a 500', { todo: 'provider.candidates() throws on a file without index' }, async () => {
+  it('a bbox on it is a 400 or an empty page, not a 500', async () => {
     const res = await request(app).get('/collections/forfaits_annexe2/items?bbox=0,0,1,1');
     assert.ok(res.status === 400 || (res.status === 200 && res.body.numberMatched === 0), `HTTP ${res.status}`);
   });
