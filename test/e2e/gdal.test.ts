@@ -7,7 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasCommand, smallDataset, startServer, type Running } from './server.js';
 
-const COLLECTIONS = ['points_prelevement', 'ouvrages', 'chroniques'];
+// Every collection of the default dataset; forfaits_annexe2 has no geometry.
+const COLLECTIONS = ['points_prelevement', 'ouvrages', 'chroniques', 'volumes_communes', 'volumes_epci', 'volumes_departements', 'volumes_regions', 'forfaits_annexe2'];
+const FIRST_FIELD: Record<string, string> = {
+  points_prelevement: 'code_point_prelevement', ouvrages: 'code_ouvrage', chroniques: 'code_ouvrage', volumes_communes: 'code_commune_insee',
+  volumes_epci: 'code_epci', volumes_departements: 'code_departement', volumes_regions: 'code_region', forfaits_annexe2: 'code_forfait',
+};
 const skip = hasCommand('ogrinfo') ? false : 'ogrinfo (Debian gdal-bin) is not installed';
 let server: Running;
 
@@ -42,8 +47,9 @@ describe('GDAL OAPIF driver', { skip }, () => {
     it(`${collection}: summary count equals numberMatched`, async () => {
       const out = ogrinfo(['-so', '-al', `OAPIF:${server.base}/collections/${collection}`]);
       assert.equal(featureCount(out), await matched(`/collections/${collection}/items?limit=1`));
-      assert.match(out, /Geometry: Point/);
-      assert.match(out, /code_ouvrage: String/);
+      // GDAL 3.6 types a layer whose features all have a null geometry as "Unknown (any)".
+      assert.match(out, collection === 'forfaits_annexe2' ? /Geometry: (None|Unknown \(any\))/ : /Geometry: Point/);
+      assert.match(out, new RegExp(`${FIRST_FIELD[collection]}: String`));
     });
 
     it(`${collection}: reading all features (paging) gives every feature once`, async () => {

@@ -45,7 +45,7 @@ describe('QGIS OAPIF provider', { skip }, () => {
   after(() => server?.stop());
 
   it('reads every collection with exact counts, and a bbox', async () => {
-    const collections = ['points_prelevement', 'ouvrages', 'chroniques'];
+    const collections = ['points_prelevement', 'ouvrages', 'chroniques', 'volumes_communes', 'volumes_epci', 'volumes_departements', 'volumes_regions', 'forfaits_annexe2'];
     const xdg = mkdtempSync(join(tmpdir(), 'qgis-xdg-'));
     const result = spawnSync(PYTHON, ['-c', SCRIPT, server.base, collections.join(',')], {
       encoding: 'utf8', timeout: 300_000,
