@@ -101,6 +101,18 @@ const MESSAGES = {
   legend: { fr: 'Légende', en: 'Legend' },
   tileMatrixSets: { fr: 'Jeux de matrices de tuiles', en: 'Tile matrix sets' },
   mediaType: { fr: 'Type de média', en: 'Media type' },
+  sortables: { fr: 'Propriétés triables', en: 'Sortable properties' },
+  featureSchema: { fr: 'Schéma des entités', en: 'Feature schema' },
+  tileMatrix: { fr: 'Niveau', en: 'Tile matrix' },
+  scaleDenominator: { fr: "Dénominateur d'échelle", en: 'Scale denominator' },
+  cellSize: { fr: 'Taille de cellule', en: 'Cell size' },
+  matrixSize: { fr: 'Tuiles (colonnes × lignes)', en: 'Tiles (columns × rows)' },
+  tileset: { fr: 'Jeu de tuiles', en: 'Tileset' },
+  layers: { fr: 'Couches', en: 'Layers' },
+  limitsPerZoom: { fr: 'Tuiles couvertes par niveau', en: 'Tiles covered per level' },
+  rows: { fr: 'Lignes', en: 'Rows' },
+  columns: { fr: 'Colonnes', en: 'Columns' },
+  tilesetLimits: { fr: 'Niveaux servis', en: 'Served zoom levels' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -1,7 +1,7 @@
 // Plain HTML pages, one function per resource, in French or English (server/i18n.ts). Assets
 // (Leaflet, the page script) are served by the server itself: no CDN, works offline.
 import type { Link } from './geojson.js';
-import type { Feature, PropertyDefinition, Rect } from '../types.js';
+import type { CollectionDefinition, Feature, PropertyDefinition, Rect } from '../types.js';
 import { mediaLabel, t, type Lang } from '../i18n.js';
 
 export function escapeHtml(value: unknown): string {
@@ -46,6 +46,12 @@ export function page(ctx: PageContext, body: string, options: { map?: boolean; s
 <body><a class="skip" href="#main">${t(lang, 'skip')}</a><header><a href="${ctx.base}/?f=html">${t(lang, 'serviceName')}</a></header><main id="main">
 ${crumbs ? `<nav class="crumbs" aria-label="${escapeHtml(t(lang, 'breadcrumbs'))}">${crumbs}</nav>` : ''}<h1>${escapeHtml(ctx.title)}</h1>
 ${alternates ? `<p class="formats">${t(lang, 'otherFormats')} ${alternates}</p>` : ''}${body}</main></body></html>`;
+}
+
+/** Home › Collections › this collection, for the pages below a collection. */
+export function collectionCrumbs(base: string, lang: Lang, definition: Pick<CollectionDefinition, 'id' | 'title'>): PageContext['breadcrumbs'] {
+  return [{ href: `${base}/?f=html`, label: t(lang, 'home') }, { href: `${base}/collections?f=html`, label: t(lang, 'collections') },
+    { href: `${base}/collections/${encodeURIComponent(definition.id)}?f=html`, label: definition.title }];
 }
 
 export function linkList(links: Link[]): string {
@@ -152,3 +158,31 @@ export function filterForm(o: FilterFormOptions): string {
 ${cql2}${bbox}${datetime}<label for="limit">${t(lang, 'limit')}</label><input id="limit" name="limit" type="number" min="1" max="10000" value="${o.limit}">
 <div class="actions"><button type="submit">${t(lang, 'apply')}</button><a href="${escapeHtml(`${o.action}?f=html`)}">${t(lang, 'reset')}</a></div></form>`;
 }
+
+/** A JSON Schema's type for people: `string (date)`, `integer`, `geometry-point`, `array of string`. */
+function schemaType(s: Record<string, any>): string {
+  if (s.type === 'array') return `array<${s.items?.type ?? '?'}>`;
+  const type = s.type ?? (typeof s.format === 'string' && s.format.startsWith('geometry') ? 'geometry' : '');
+  return s.format && s.format !== type ? `${type} (${s.format})` : String(type);
+}
+
+/**
+ * A JSON Schema document (queryables, sortables, feature schema) as a page: one row per property
+ * with its type, role, title, description and code list.
+ */
+export function schemaPage(ctx: PageContext, schema: Record<string, any>, jsonHref: string): string {
+  const lang = ctx.lang ?? 'fr';
+  const rows = Object.entries<Record<string, any>>(schema.properties ?? {}).map(([name, s]) => {
+    const codes: [string, string][] = Array.isArray(s.oneOf) ? s.oneOf.map((o: any) => [String(o.const), String(o.title ?? '')])
+      : Array.isArray(s.enum) ? s.enum.map((v: unknown) => [String(v), '']) : [];
+    const shown = codes.slice(0, 40).map(([c, label]) => `<code>${escapeHtml(c)}</code>${label ? ` ${escapeHtml(label)}` : ''}`).join('<br>');
+    const role = s['x-ogc-role'] ? `<br><small>${escapeHtml(s['x-ogc-role'])}</small>` : '';
+    return `<tr><th scope="row"><code>${escapeHtml(name)}</code></th><td>${escapeHtml(schemaType(s))}${role}</td>
+<td>${escapeHtml(s.title ?? '')}${s.description ? `<br><small>${escapeHtml(s.description)}</small>` : ''}</td><td>${shown}${codes.length > 40 ? ` … (${codes.length})` : ''}</td></tr>`;
+  }).join('');
+  const body = `${schema.description ? `<p>${escapeHtml(schema.description)}</p>` : ''}<p><a href="${escapeHtml(jsonHref)}">JSON Schema</a></p>
+<div class="scroll" tabindex="0" role="region" aria-label="${escapeHtml(ctx.title)}"><table><thead><tr><th scope="col">${t(lang, 'name')}</th><th scope="col">${t(lang, 'type')}</th>
+<th scope="col">${t(lang, 'description')}</th><th scope="col">${t(lang, 'values')}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  return page(ctx, body);
+}
+

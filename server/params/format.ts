@@ -32,3 +32,17 @@ export function negotiate(req: Request, offered: FormatChoice[]): FormatChoice {
   }
   throw new NotAcceptable(offered.map((o) => o.key));
 }
+
+/**
+ * For documents that are JSON first (JSON Schema, tile matrix sets): HTML when `f=html` or when
+ * Accept prefers text/html (a browser), JSON otherwise, whatever else Accept says, so clients
+ * sending an unusual Accept keep getting the document. An unknown `f` is still 406.
+ */
+export function wantsHtml(req: Request, jsonMediaType = 'application/json'): boolean {
+  try {
+    return negotiate(req, [{ key: 'json', mediaType: jsonMediaType }, { key: 'html', mediaType: 'text/html' }]).key === 'html';
+  } catch (error) {
+    if (req.query.f !== undefined) throw error;
+    return false;
+  }
+}

@@ -10,6 +10,9 @@ import type { SortKey } from '../sort.js';
 import { withNeeds, type CollectionDefinition, type FeaturePredicate, type Rect } from '../types.js';
 import type { ServedCollection } from '../catalog.js';
 import { propertyJsonSchema } from './schema.js';
+import { collectionCrumbs, schemaPage } from '../formats/html.js';
+import { langOf, t, varyOnNegotiation } from '../i18n.js';
+import { wantsHtml } from '../params/format.js';
 
 const PART3 = 'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/';
 export const FILTER_CONFORMANCE = [
@@ -109,7 +112,17 @@ export const filterPart: ApiPart = {
       router.get(`/collections/:collectionId/${kind}`, (req, res) => {
         queryStrings(req, ['f']);
         const collection = collectionOr404(ctx, req.params.collectionId);
-        res.type('application/schema+json').send(JSON.stringify(schemaDocument(ctx, baseUrl(ctx, req), collection, kind)));
+        const base = baseUrl(ctx, req);
+        const doc = schemaDocument(ctx, base, collection, kind);
+        const html = wantsHtml(req, 'application/schema+json');
+        varyOnNegotiation(res, html);
+        if (!html) { res.type('application/schema+json').send(JSON.stringify(doc)); return; }
+        const lang = langOf(req);
+        const { definition } = collection;
+        res.type('html').send(schemaPage({
+          base, lang, title: `${definition.title} — ${t(lang, kind).toLowerCase()}`, breadcrumbs: collectionCrumbs(base, lang, definition),
+          links: [{ href: `${doc.$id}?f=json`, rel: 'alternate', type: 'application/schema+json' }],
+        }, doc, `${doc.$id}?f=json`));
       });
     }
     return router;

@@ -4,6 +4,9 @@
 import { Router } from 'express';
 import { baseUrl, collectionOr404, queryStrings, type ServerContext } from '../context.js';
 import type { ApiPart } from '../part.js';
+import { collectionCrumbs, schemaPage } from '../formats/html.js';
+import { langOf, t, varyOnNegotiation } from '../i18n.js';
+import { wantsHtml } from '../params/format.js';
 import type { CollectionDefinition, PropertyDefinition } from '../types.js';
 
 export const SCHEMA_MEDIA_TYPE = 'application/schema+json';
@@ -53,8 +56,17 @@ export const schemaPart: ApiPart = {
     router.get('/collections/:collectionId/schema', (req, res) => {
       queryStrings(req, ['f']);
       const { definition } = collectionOr404(ctx, req.params.collectionId);
-      const href = `${baseUrl(ctx, req)}/collections/${definition.id}/schema`;
-      res.type(SCHEMA_MEDIA_TYPE).send(JSON.stringify(featureSchema(definition, href)));
+      const base = baseUrl(ctx, req);
+      const href = `${base}/collections/${definition.id}/schema`;
+      const doc = featureSchema(definition, href);
+      const html = wantsHtml(req, SCHEMA_MEDIA_TYPE);
+      varyOnNegotiation(res, html);
+      if (!html) { res.type(SCHEMA_MEDIA_TYPE).send(JSON.stringify(doc)); return; }
+      const lang = langOf(req);
+      res.type('html').send(schemaPage({
+        base, lang, title: `${definition.title} — ${t(lang, 'featureSchema').toLowerCase()}`, breadcrumbs: collectionCrumbs(base, lang, definition),
+        links: [{ href: `${href}?f=json`, rel: 'alternate', type: SCHEMA_MEDIA_TYPE }],
+      }, doc, `${href}?f=json`));
     });
     return router;
   },

@@ -8,10 +8,10 @@ import express, { Router, type Request, type Response } from 'express';
 import type { ServedCollection } from '../catalog.js';
 import { baseUrl, collectionOr404, queryStrings, type ServerContext } from '../context.js';
 import { InvalidParameterValue, NotAcceptable, NotFound } from '../errors.js';
-import { linkList, page } from '../formats/html.js';
-import { langOf, t, varyOnNegotiation } from '../i18n.js';
+import { collectionCrumbs, escapeHtml, linkList, page } from '../formats/html.js';
+import { formatNumber, langOf, t, varyOnNegotiation, type Lang } from '../i18n.js';
 import { parseDatetime } from '../params/datetime.js';
-import { negotiate } from '../params/format.js';
+import { negotiate, wantsHtml } from '../params/format.js';
 import type { ApiPart } from '../part.js';
 import { and, datetimePredicate, propertyPredicate } from '../plan.js';
 import type { CollectionDefinition, Feature, FeaturePredicate, Rect } from '../types.js';
@@ -19,7 +19,7 @@ import { filterPredicate } from './filter.js';
 import { mapPage, styleDocument, STYLE_MEDIA_TYPE, type MapView, type StyleLayer } from './map.js';
 import {
   bufferedTileBounds, encodeTile, getTileMatrixSet, MVT_MEDIA_TYPE, tileJson, tileMatrixSetsList, tilesetDocument, tilesetsList,
-  TILES_CONFORMANCE, validTile, type TileLayerInfo, type TileMatrixSet,
+  TILES_CONFORMANCE, TILING_SCHEME_REL, validTile, type TileLayerInfo, type TileMatrixSet,
 } from '../tiles/index.js';
 
 export type { MapView, StyleLayer } from './map.js';
@@ -60,7 +60,7 @@ export interface TilesOptions {
 
 const FILTER_PARAMETERS = ['datetime', 'filter', 'filter-lang', 'filter-crs'];
 const META_FORMATS = [{ key: 'json', mediaType: 'application/json' }, { key: 'html', mediaType: 'text/html' }];
-const TILESET_FORMATS = [{ key: 'json', mediaType: 'application/json' }, { key: 'tilejson', mediaType: 'application/vnd.mapbox.tile+json' }];
+const TILESET_FORMATS = [{ key: 'json', mediaType: 'application/json' }, { key: 'tilejson', mediaType: 'application/vnd.mapbox.tile+json' }, { key: 'html', mediaType: 'text/html' }];
 const TILESETS_REL = 'http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector';
 const require = createRequire(import.meta.url);
 
@@ -92,6 +92,41 @@ function tmsOr404(id: string): TileMatrixSet {
   const tms = getTileMatrixSet(id);
   if (!tms) throw new NotFound(`Jeu de matrices de tuiles « ${id} » inconnu ; voir /tileMatrixSets`);
   return tms;
+}
+
+const headerRow = (cells: string[]) => `<thead><tr>${cells.map((c) => `<th scope="col">${c}</th>`).join('')}</tr></thead>`;
+
+/** A tile matrix set for people: one row per zoom level. */
+function tileMatrixSetHtml(tms: TileMatrixSet, base: string, lang: Lang): string {
+  const rows = tms.tileMatrices.map((m) => `<tr><th scope="row">${escapeHtml(m.id)}</th><td>${formatNumber(lang, Math.round(m.scaleDenominator))}</td>
+<td>${escapeHtml(m.cellSize.toPrecision(6))}</td><td>${formatNumber(lang, m.matrixWidth)} × ${formatNumber(lang, m.matrixHeight)}</td></tr>`).join('');
+  const facts = `<dl class="facts"><dt>${t(lang, 'identifier')}</dt><dd><code>${escapeHtml(tms.id)}</code></dd><dt>URI</dt><dd>${escapeHtml(tms.uri ?? '')}</dd>
+<dt>CRS</dt><dd>${escapeHtml(typeof tms.crs === 'string' ? tms.crs : JSON.stringify(tms.crs))}</dd></dl>`;
+  return page({
+    base, lang, title: tms.title ?? tms.id,
+    breadcrumbs: [{ href: `${base}/?f=html`, label: t(lang, 'home') }, { href: `${base}/tileMatrixSets?f=html`, label: t(lang, 'tileMatrixSets') }],
+    links: [{ href: `${base}/tileMatrixSets/${tms.id}?f=json`, rel: 'alternate', type: 'application/json' }],
+  }, `${facts}<div class="scroll" tabindex="0" role="region" aria-label="${escapeHtml(tms.id)}"><table>${headerRow([t(lang, 'tileMatrix'), t(lang, 'scaleDenominator'), t(lang, 'cellSize'), t(lang, 'matrixSize')])}<tbody>${rows}</tbody></table></div>`);
+}
+
+/** A tileset's metadata for people: its layers with their zoom levels, the limits per zoom, its links. */
+function tilesetHtml(doc: ReturnType<typeof tilesetDocument>, base: string, lang: Lang, collection: CollectionDefinition | null, mapHref: string): string {
+  const layers = doc.layers.map((l) => `<tr><th scope="row"><code>${escapeHtml(l.id)}</code></th><td>${escapeHtml(l.title)}</td><td>${escapeHtml(l.geometryType ?? '')}</td>
+<td>${escapeHtml(l.minTileMatrix)} – ${escapeHtml(l.maxTileMatrix)}</td></tr>`).join('');
+  const limits = (doc.tileMatrixSetLimits ?? []).map((l) => `<tr><th scope="row">${escapeHtml(l.tileMatrix)}</th><td>${l.minTileRow} – ${l.maxTileRow}</td><td>${l.minTileCol} – ${l.maxTileCol}</td></tr>`).join('');
+  const self = doc.links.find((l) => l.rel === 'self')!.href;
+  const links = [
+    { href: mapHref, rel: 'related', type: 'text/html', title: t(lang, 'map') },
+    ...(doc.tileMatrixSetURI.endsWith('WebMercatorQuad') ? [{ href: `${self}?f=tilejson`, rel: 'alternate', type: 'application/vnd.mapbox.tile+json', title: 'TileJSON 3.0' }] : []),
+    ...doc.links.map((l) => (l.rel === TILING_SCHEME_REL ? { ...l, href: `${l.href}?f=html`, type: 'text/html' } : l)),
+  ];
+  const crumbs = collection ? collectionCrumbs(base, lang, collection) : [{ href: `${base}/?f=html`, label: t(lang, 'home') }];
+  const body = `${'description' in doc && doc.description ? `<p>${escapeHtml(doc.description)}</p>` : ''}
+<p><a href="${escapeHtml(mapHref)}">${t(lang, 'map')}</a></p>
+<h2 id="layers">${t(lang, 'layers')}</h2><div class="scroll"><table aria-labelledby="layers">${headerRow([t(lang, 'identifier'), t(lang, 'title'), t(lang, 'type'), t(lang, 'tilesetLimits')])}<tbody>${layers}</tbody></table></div>
+${limits ? `<h2 id="limits">${t(lang, 'limitsPerZoom')}</h2><div class="scroll" tabindex="0" role="region" aria-labelledby="limits"><table>${headerRow([t(lang, 'tileMatrix'), t(lang, 'rows'), t(lang, 'columns')])}<tbody>${limits}</tbody></table></div>` : ''}
+<h2>${t(lang, 'links')}</h2>${linkList(links)}`;
+  return page({ base, lang, title: `${doc.title} — ${t(lang, 'tileset').toLowerCase()}`, breadcrumbs: crumbs, links: [{ href: `${self}?f=json`, rel: 'alternate', type: 'application/json' }] }, body);
 }
 
 function integer(name: string, raw: string): number {
@@ -248,7 +283,11 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
       res.json(tileJson(base, collectionId, layers, extent, minZoom, maxZoom, meta));
       return;
     }
-    res.json(tilesetDocument(base, tms, collectionId, layers, extent, minZoom, maxZoom, meta));
+    const doc = tilesetDocument(base, tms, collectionId, layers, extent, minZoom, maxZoom, meta);
+    varyOnNegotiation(res, format.key === 'html');
+    if (format.key !== 'html') { res.json(doc); return; }
+    const mapHref = `${base}${collectionId ? `/collections/${encodeURIComponent(collectionId)}` : ''}/tiles?f=html`;
+    res.type('html').send(tilesetHtml(doc, base, langOf(req), collectionId ? collections[0].definition : null, mapHref));
   }
 
   async function tilesets(ctx: ServerContext, req: Request, res: Response, collection: ServedCollection | null): Promise<void> {
@@ -281,13 +320,16 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
       varyOnNegotiation(res, format.key !== 'json');
       if (format.key === 'json') { res.json(doc); return; }
       const lang = langOf(req);
-      const links = doc.tileMatrixSets.map((t) => ({ href: t.links[0].href, rel: 'item', type: 'application/json', title: `${t.title} (${t.id})` }));
+      const links = doc.tileMatrixSets.map((t) => ({ href: `${t.links[0].href}?f=html`, rel: 'item', type: 'text/html', title: `${t.title} (${t.id})` }));
       res.type('html').send(page({ base, lang, title: t(lang, 'tileMatrixSets'), breadcrumbs: [{ href: `${base}/?f=html`, label: t(lang, 'home') }] }, linkList(links)));
     });
     r.get('/tileMatrixSets/:tileMatrixSetId', (req, res) => {
-      const { f } = queryStrings(req, ['f']);
-      if (f !== undefined && f !== 'json') throw new NotAcceptable(['json']);
-      res.json(tmsOr404(req.params.tileMatrixSetId));
+      queryStrings(req, ['f']);
+      const tms = tmsOr404(req.params.tileMatrixSetId);
+      const html = wantsHtml(req);
+      varyOnNegotiation(res, html);
+      if (html) res.type('html').send(tileMatrixSetHtml(tms, baseUrl(ctx, req), langOf(req)));
+      else res.json(tms);
     });
     r.get('/tiles', (req, res) => tilesets(ctx, req, res, null));
     r.get('/tiles/:tileMatrixSetId', (req, res) => tileset(ctx, req, res, datasetCollections(ctx), null));
@@ -359,9 +401,9 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
       paths: (catalog) => {
         const paths: Record<string, unknown> = {
           '/tileMatrixSets': json('Jeux de matrices de tuiles', 'getTileMatrixSetsList', { parameters: [fParam(['json', 'html'])] }),
-          '/tileMatrixSets/{tileMatrixSetId}': json('Jeu de matrices de tuiles', 'getTileMatrixSet', { parameters: [tmsParam] }),
+          '/tileMatrixSets/{tileMatrixSetId}': json('Jeu de matrices de tuiles', 'getTileMatrixSet', { parameters: [tmsParam, fParam(['json', 'html'])] }),
           '/tiles': json('Tilesets du jeu de données', 'getDatasetVectorTileSetsList', { parameters: [fParam(['json', 'html'])] }),
-          '/tiles/{tileMatrixSetId}': json('Tileset du jeu de données (ou TileJSON)', 'getDatasetVectorTileSet', { parameters: [tmsParam, fParam(['json', 'tilejson'])] }),
+          '/tiles/{tileMatrixSetId}': json('Tileset du jeu de données (ou TileJSON)', 'getDatasetVectorTileSet', { parameters: [tmsParam, fParam(['json', 'tilejson', 'html'])] }),
           '/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}': { get: { summary: 'Tuile du jeu de données (une couche par collection)', operationId: 'getDatasetVectorTile', parameters: tileParameters(), responses: mvt } },
           '/styles/default': { get: { summary: 'Style MapLibre (version 8)', operationId: 'getDefaultStyle', parameters: [{ name: 'collection', in: 'query', schema: { type: 'string' } }], responses: { 200: { description: 'Style', content: { [STYLE_MEDIA_TYPE]: {} } } } } },
           '/map': { get: { summary: 'Carte des tuiles vectorielles (MapLibre GL JS)', operationId: 'getMap', responses: { 200: { description: 'Page HTML', content: { 'text/html': {} } } } } },
@@ -371,7 +413,7 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
           const p = `/collections/${d.id}/tiles`;
           const tags = [d.id];
           paths[p] = json(`${d.title} : tilesets`, `getVectorTileSetsList_${d.id}`, { tags, parameters: [fParam(['json', 'html'])] });
-          paths[`${p}/{tileMatrixSetId}`] = json(`${d.title} : tileset (ou TileJSON)`, `getVectorTileSet_${d.id}`, { tags, parameters: [tmsParam, fParam(['json', 'tilejson'])] });
+          paths[`${p}/{tileMatrixSetId}`] = json(`${d.title} : tileset (ou TileJSON)`, `getVectorTileSet_${d.id}`, { tags, parameters: [tmsParam, fParam(['json', 'tilejson', 'html'])] });
           paths[`${p}/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}`] = { get: { summary: `${d.title} : tuile`, operationId: `getVectorTile_${d.id}`, tags, parameters: tileParameters(d), responses: mvt } };
         }
         return paths;

@@ -200,6 +200,20 @@ describe('HTML pages in Chromium', { skip }, () => {
       await page.context().close();
     });
 
+    it(`${lang}: queryables, feature schema, tile matrix set and tileset pages`, async () => {
+      const pages: [string, string][] = [['/collections/chroniques/queryables', 'queryables'], ['/collections/ouvrages/schema', 'schema'],
+        ['/tileMatrixSets/WebMercatorQuad', 'tms'], ['/collections/ouvrages/tiles/WebMercatorQuad', 'tileset']];
+      for (const [path, name] of pages) {
+        const { page, errors } = await open(lang, path);
+        assert.ok(await page.locator('main table tbody tr').count() > 5, path);
+        assert.equal(await page.locator('nav.crumbs a').first().innerText(), WORDS[lang].home, path);
+        assert.deepEqual(await audit(page, lang), [], path);
+        await shot(page, `${name}-${lang}`);
+        assert.deepEqual(errors, [], path);
+        await page.context().close();
+      }
+    });
+
     it(`${lang}: API document rendered by Swagger UI from the server's own assets`, async () => {
       const { page, errors } = await open(lang, '/api');
       await page.waitForSelector('.opblock', { timeout: 60_000 });

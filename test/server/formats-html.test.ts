@@ -34,7 +34,9 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const PAGES = ['/', '/conformance', '/api', '/collections', '/collections/sites', '/collections/sites/items', '/collections/sites/items/S004'];
+const PAGES = ['/', '/conformance', '/api', '/collections', '/collections/sites', '/collections/sites/items', '/collections/sites/items/S004',
+  '/collections/sites/queryables', '/collections/sites/sortables', '/collections/sites/schema', '/tileMatrixSets', '/tileMatrixSets/WebMercatorQuad',
+  '/collections/sites/tiles/WebMercatorQuad', '/tiles/WorldCRS84Quad'];
 
 const html = (path: string, language?: string) => {
   const r = request(app).get(path).set('Accept', 'text/html');
@@ -127,6 +129,45 @@ describe('pages', () => {
     assert.match(text, /<code>usage<\/code><br><small>Usage<\/small><\/th><td>IRR <small>\(IRRIGATION\)<\/small>/);
     for (const f of ['json', 'csv', 'fgb', 'geojsonseq']) assert.match(text, new RegExp(`S004(\\?f=${f})?" type=`), f);
     assert.match(text, /<nav class="crumbs" aria-label="Breadcrumbs"><a [^>]+>Home<\/a>/);
+  });
+
+  it('queryables, sortables and schema: a table of the properties with types, roles and code lists; JSON Schema otherwise', async () => {
+    const q = (await html('/collections/sites/queryables', 'en')).text;
+    assert.match(q, /<th scope="row"><code>usage<\/code><\/th><td>string<\/td>\s*<td>Usage<\/td><td><code>AEP<\/code> EAU POTABLE<br><code>IRR<\/code> IRRIGATION/);
+    assert.match(q, /<code>geometry<\/code><\/th><td>geometry \(geometry-point\)<br><small>primary-geometry<\/small>/);
+    assert.match(q, /<nav class="crumbs"[^>]*>.*Sites de test<\/a><\/nav>/);
+    assert.match(q, /href="http:\/\/127\.0\.0\.1:\d+\/collections\/sites\/queryables\?f=json"/);
+    const schema = (await request(app).get('/collections/sites/schema?f=html').expect(200).expect('content-type', /html/)).text;
+    assert.match(schema, /<small>id<\/small>/, 'x-ogc-role id');
+    const sortables = (await html('/collections/sites/sortables')).text;
+    assert.match(sortables, /propriétés triables/);
+    // JSON for JSON clients, and for clients whose Accept names neither (they used to get it).
+    for (const accept of ['application/schema+json', 'application/json', 'application/geo+json', '*/*']) {
+      const res = await request(app).get('/collections/sites/queryables').set('Accept', accept).expect(200);
+      assert.match(res.headers['content-type'], /application\/schema\+json/, accept);
+      assert.ok(JSON.parse(res.text).properties.usage, accept);
+    }
+    assert.equal((await request(app).get('/collections/sites/queryables?f=xml').expect(406)).body.code, 'NotAcceptable');
+  });
+
+  it('tile matrix set: one row per level; tileset: layers, levels covered, links to the map, TileJSON and the matrix set', async () => {
+    const tms = (await html('/tileMatrixSets/WebMercatorQuad', 'en')).text;
+    assert.equal((tms.match(/<tr><th scope="row">/g) ?? []).length, 25, 'levels 0 to 24');
+    assert.match(tms, /<tr><th scope="row">0<\/th><td>559,082,264<\/td>/);
+    assert.match(tms, /<td>1,024 × 1,024<\/td>/);
+    assert.match((await html('/tileMatrixSets')).text, /\/tileMatrixSets\/WorldCRS84Quad\?f=html/);
+    const set = (await html('/collections/sites/tiles/WebMercatorQuad', 'en')).text;
+    assert.match(set, /<th scope="row"><code>sites<\/code><\/th><td>Sites de test<\/td><td>points<\/td>/);
+    assert.match(set, /<h2 id="limits">Tiles covered per level<\/h2>/);
+    for (const href of ['/collections/sites/tiles?f=html', '/collections/sites/tiles/WebMercatorQuad?f=tilejson', '/tileMatrixSets/WebMercatorQuad?f=html']) {
+      assert.ok(set.includes(`${href}"`), href);
+    }
+    assert.doesNotMatch((await html('/tiles/WorldCRS84Quad')).text, /tilejson/, 'TileJSON is for WebMercatorQuad only');
+    // The JSON documents are unchanged for tile clients.
+    assert.equal((await request(app).get('/tileMatrixSets/WebMercatorQuad').expect(200)).body.id, 'WebMercatorQuad');
+    assert.equal((await request(app).get('/collections/sites/tiles/WebMercatorQuad').set('Accept', 'application/json').expect(200)).body.dataType, 'vector');
+    assert.equal((await request(app).get('/collections/sites/tiles/WebMercatorQuad?f=tilejson').expect(200)).body.tilejson, '3.0.0');
+    await request(app).get('/tileMatrixSets/WebMercatorQuad?f=csv').expect(406);
   });
 
   it('errors stay JSON with the parameter named', async () => {
