@@ -105,12 +105,17 @@ export interface ProviderStats {
   metadata?: { temporalExtent?: [string | null, string | null] } & Record<string, unknown>;
 }
 
+export interface ScanOptions {
+  /** Decode only these properties (the geometry and the id always): decoding is most of a scan's cost. */
+  properties?: string[];
+}
+
 /** One backend behind one interface (pygeoapi-style), async-iterable results. */
 export interface Provider {
   stats(): Promise<ProviderStats>;
   query(query: ProviderQuery): Promise<ProviderResult>;
   /** Streams every feature matching bbox/predicate in storage order (exports, tiles, aggregates). */
-  scan(bbox?: Rect, predicate?: FeaturePredicate): AsyncIterable<Feature>;
+  scan(bbox?: Rect, predicate?: FeaturePredicate, options?: ScanOptions): AsyncIterable<Feature>;
   get(id: string): Promise<Feature | null>;
   close(): Promise<void>;
 }

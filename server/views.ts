@@ -7,7 +7,7 @@ import type { ServedCollection } from './catalog.js';
 import { OgcError } from './errors.js';
 import { and } from './plan.js';
 import { filterPredicate } from './routes/filter.js';
-import { withNeeds, type CollectionDefinition, type Feature, type FeaturePredicate, type Provider, type ProviderQuery, type ProviderResult, type ProviderStats, type Rect } from './types.js';
+import { withNeeds, type CollectionDefinition, type Feature, type FeaturePredicate, type Provider, type ProviderQuery, type ProviderResult, type ProviderStats, type Rect, type ScanOptions } from './types.js';
 
 export interface ViewSpec {
   id: string;
@@ -136,8 +136,8 @@ export class ViewProvider implements Provider {
     return { features: this.trimAll(result.features), numberMatched: result.numberMatched };
   }
 
-  async *scan(bbox?: Rect, predicate?: FeaturePredicate): AsyncIterable<Feature> {
-    yield* this.trimAll(this.source.scan(intersect(this.bbox, bbox), and([this.predicate, predicate])));
+  async *scan(bbox?: Rect, predicate?: FeaturePredicate, options?: ScanOptions): AsyncIterable<Feature> {
+    yield* this.trimAll(this.source.scan(intersect(this.bbox, bbox), and([this.predicate, predicate]), options));
   }
 
   async get(id: string): Promise<Feature | null> {

@@ -18,7 +18,7 @@ import type { CollectionDefinition, Feature, FeaturePredicate, Rect } from '../t
 import { filterPredicate } from './filter.js';
 import { mapPage, styleDocument, STYLE_MEDIA_TYPE, type MapView, type StyleLayer } from './map.js';
 import {
-  bufferedTileBounds, encodeTile, getTileMatrixSet, MVT_MEDIA_TYPE, tileJson, tileMatrixSetsList, tilesetDocument, tilesetsList,
+  bufferedTileBounds, clustersOnly, encodeTile, getTileMatrixSet, MVT_MEDIA_TYPE, tileJson, tileMatrixSetsList, tilesetDocument, tilesetsList,
   TILES_CONFORMANCE, TILING_SCHEME_REL, validTile, type TileLayerInfo, type TileMatrixSet,
 } from '../tiles/index.js';
 
@@ -229,13 +229,20 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
 
   async function render(layers: Awaited<ReturnType<typeof layerPredicates>>, tms: TileMatrixSet, z: number, row: number, col: number): Promise<Uint8Array> {
     const bbox = bufferedTileBounds(tms, z, row, col);
-    const inputs = await Promise.all(layers.map(async ({ collection, predicate }) => {
-      const features: Feature[] = [];
-      for await (const f of collection.provider.scan(bbox, predicate)) features.push(f);
-      return { name: collection.definition.id, features };
-    }));
     // encodeTile sums one property in every layer: only on single-collection tiles.
     const sumProperty = layers.length === 1 ? options.sumProperty?.[layers[0].collection.definition.id] : undefined;
+    const read = async (collection: ServedCollection, predicate: FeaturePredicate | undefined, properties?: string[]) => {
+      const features: Feature[] = [];
+      for await (const f of collection.provider.scan(bbox, predicate, { properties })) features.push(f);
+      return features;
+    };
+    const inputs = await Promise.all(layers.map(async ({ collection, predicate }) => {
+      // Geometry, id and the summed property first: a dense point layer becomes clusters, which need
+      // nothing else (most of a low-zoom tile's cost is decoding properties); otherwise read it whole.
+      const lean = await read(collection, predicate, sumProperty ? [sumProperty] : []);
+      const features = clustersOnly(lean, tms, z, row, col) ? lean : await read(collection, predicate);
+      return { name: collection.definition.id, features };
+    }));
     // 500 KB in decimal units, the stricter reading of the limit.
     return encodeTile(inputs.filter((l) => l.features.length > 0), tms, z, row, col, { sumProperty, maxBytes: 500_000 });
   }

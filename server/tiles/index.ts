@@ -12,7 +12,7 @@ import {
 
 export * from './matrix-sets.js';
 export { encodeTile, TILE_BUFFER, TILE_EXTENT, type EncodeOptions, type TileLayerInput } from './encode.js';
-export { DEFAULT_MAX_BYTES, DEFAULT_MAX_FEATURES } from './thin.js';
+export { clustersOnly, DEFAULT_MAX_BYTES, DEFAULT_MAX_FEATURES } from './thin.js';
 
 const CONF = 'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf';
 export const TILES_CONFORMANCE = [

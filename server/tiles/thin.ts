@@ -131,3 +131,11 @@ export function clusterPoints(
   }
   return out;
 }
+
+/**
+ * Whether a layer's features can only reach the tile as grid clusters (a point layer owning more than
+ * maxFeatures in the tile): then they need no properties but the summed one and the id.
+ */
+export function clustersOnly(features: readonly Feature[], tms: TmsRef, z: number, row: number, col: number, maxFeatures = DEFAULT_MAX_FEATURES): boolean {
+  return features.length > maxFeatures && isPointLayer(features) && countOwned(localPositions(features, tms, z, row, col), tms, z, row, col) > maxFeatures;
+}

@@ -8,7 +8,8 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { createApp, defaultParts } from '../../server/app.js';
 import { openCatalog, type Catalog } from '../../server/catalog.js';
-import { lonLatToTile } from '../../server/tiles/index.js';
+import { bufferedTileBounds, clustersOnly, encodeTile, lonLatToTile } from '../../server/tiles/index.js';
+import type { Feature } from '../../server/types.js';
 import { buildDefaultDataset } from '../../collections/dataset.js';
 import { collections } from '../../collections/definitions/index.js';
 import { SERVICE_INFO, TILES_OPTIONS } from '../../collections/service.js';
@@ -44,5 +45,23 @@ describe('tile size over the national dataset', () => {
       }
     }
     assert.ok(tiles > 100 && largest > 0, `${tiles} tiles, largest ${largest} bytes`);
+  });
+
+  it('a dense tile read lean (geometry, id, summed volume) is the same tile as one read whole', async () => {
+    const layer = catalog.list().find((c) => c.definition.id === 'chroniques')!;
+    let dense = 0;
+    for (const [z, lon, lat] of [[4, 2.35, 48.85], [5, 2.35, 48.85], [5, -0.58, 44.84], [6, 1.44, 43.6], [9, 2.35, 48.85]] as const) {
+      const [col, row] = lonLatToTile('WebMercatorQuad', z, lon, lat).map(Math.floor);
+      const features: Feature[] = [];
+      for await (const f of layer.provider.scan(bufferedTileBounds('WebMercatorQuad', z, row, col))) features.push(f);
+      if (clustersOnly(features, 'WebMercatorQuad', z, row, col)) dense++;
+      const whole = encodeTile([{ name: 'chroniques', features }], 'WebMercatorQuad', z, row, col,
+        { sumProperty: TILES_OPTIONS.sumProperty?.chroniques, maxBytes: 500_000 });
+      const res = await request(app).get(`/collections/chroniques/tiles/WebMercatorQuad/${z}/${row}/${col}`).buffer(true)
+        .parse((r, cb) => { const c: Buffer[] = []; r.on('data', (d: Buffer) => c.push(d)); r.on('end', () => cb(null, Buffer.concat(c))); });
+      assert.equal(res.status, 200);
+      assert.ok(Buffer.from(whole).equals(res.body as Buffer), `tile ${z}/${row}/${col}`);
+    }
+    assert.ok(dense >= 3, `${dense} dense tiles among those compared`);
   });
 });

@@ -1,5 +1,5 @@
 // Provider over one FlatGeobuf file (local path or http(s) URL), read by range, never whole.
-import { withNeeds, type Feature, type FeaturePredicate, type Provider, type ProviderQuery, type ProviderResult, type ProviderStats, type Rect } from '../../types.js';
+import { withNeeds, type Feature, type FeaturePredicate, type Provider, type ProviderQuery, type ProviderResult, type ProviderStats, type Rect, type ScanOptions } from '../../types.js';
 import { CachedRangeSource, openRangeSource, type RangeSource } from '../range-client.js';
 import { decodeFeature, featureOffsets, readLayout, searchIndex, type DecodeOptions, type FileLayout } from './format.js';
 import { envelopeOf } from '../../cql2/geometry.js';
@@ -58,6 +58,8 @@ interface ReadMode {
   lazy?: boolean;
   /** Decode matches whole (page) or only as far as the predicate needs (counting). */
   full: boolean;
+  /** What "whole" means: some properties only (ScanOptions.properties). */
+  project?: DecodeOptions;
   decode?: DecodeOptions;
 }
 
@@ -180,9 +182,12 @@ export class FlatGeobufProvider implements Provider {
     };
   }
 
-  async *scan(bbox?: Rect, predicate?: FeaturePredicate): AsyncIterable<Feature> {
+  async *scan(bbox?: Rect, predicate?: FeaturePredicate, options: ScanOptions = {}): AsyncIterable<Feature> {
     if (bbox && !this.indexed) { predicate = inBbox(bbox, predicate); bbox = undefined; }
-    const mode: ReadMode | undefined = predicate ? { predicate, full: true } : undefined;
+    const project = options.properties
+      ? { columns: new Set([...options.properties, ...this.options.idProperties]), geometry: true, jsonColumns: this.decodeOptions.jsonColumns }
+      : undefined;
+    const mode: ReadMode | undefined = predicate || project ? { predicate, full: true, project } : undefined;
     yield* bbox ? this.readIndices(await searchIndex(this.source, this.layout, bbox), mode) : this.readRange(0, this.layout.header.featuresCount - 1, mode);
   }
 
@@ -205,8 +210,8 @@ export class FlatGeobufProvider implements Provider {
   /** Files written elsewhere (or without geometry) may have no R-tree: bbox then filters a scan. */
   private get indexed(): boolean { return this.layout.header.indexNodeSize > 0; }
 
-  private toFeature(bytes: Uint8Array, position: number, index: number): Feature {
-    const { geometry, properties } = decodeFeature(bytes, position, this.layout.header, this.decodeOptions);
+  private toFeature(bytes: Uint8Array, position: number, index: number, decode = this.decodeOptions): Feature {
+    const { geometry, properties } = decodeFeature(bytes, position, this.layout.header, decode);
     const idProperties = this.options.idProperties;
     const id = idProperties.length === 1 ? String(properties[idProperties[0]]) : idProperties.map((p) => properties[p]).join('_');
     return { id, index, geometry, properties };
@@ -214,7 +219,7 @@ export class FlatGeobufProvider implements Provider {
 
   /** Applies the read mode's predicate, decoding first only what it needs. */
   private filtered(bb: Uint8Array, position: number, index: number, mode: ReadMode | undefined): Feature | null {
-    const whole = () => (mode?.lazy ? this.lazyFeature(bb, position, index) : this.toFeature(bb, position, index));
+    const whole = () => (mode?.lazy ? this.lazyFeature(bb, position, index) : this.toFeature(bb, position, index, mode?.project));
     if (!mode?.predicate) return whole();
     const needs = mode.predicate.needs;
     if (!needs) {
