@@ -1,4 +1,4 @@
-// Every tile over France, zooms 0 to 8, of the national (synthetic) dataset stays under 500,000 bytes.
+// Every tile over France, zooms 0 to 8, of the national (synthetic) dataset stays under 500,000 bytes; zooms 9–16 sampled around cities.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -45,6 +45,26 @@ describe('tile size over the national dataset', () => {
       }
     }
     assert.ok(tiles > 100 && largest > 0, `${tiles} tiles, largest ${largest} bytes`);
+  });
+
+  it('nor at zooms 9–16 around the densest places (3 × 3 tiles around each city)', async () => {
+    let tiles = 0;
+    for (let z = 9; z <= 16; z++) {
+      for (const [lon, lat] of [[2.35, 48.85], [-0.58, 44.84], [5.37, 43.3], [1.44, 43.6]]) {
+        const [c, r] = lonLatToTile('WebMercatorQuad', z, lon, lat).map(Math.floor);
+        for (let row = r - 1; row <= r + 1; row++) {
+          for (let col = c - 1; col <= c + 1; col++) {
+            for (const path of [`/collections/chroniques/tiles/WebMercatorQuad/${z}/${row}/${col}`, `/tiles/WebMercatorQuad/${z}/${row}/${col}`]) {
+              const res = await request(app).get(path).buffer(true).parse((x, cb) => { const b: Buffer[] = []; x.on('data', (d: Buffer) => b.push(d)); x.on('end', () => cb(null, Buffer.concat(b))); });
+              assert.ok(res.status === 200 || res.status === 204, `${path} → ${res.status}`);
+              assert.ok(res.status === 204 || (res.body as Buffer).length <= 500_000, `${path}: ${(res.body as Buffer).length} bytes`);
+              tiles++;
+            }
+          }
+        }
+      }
+    }
+    assert.equal(tiles, 8 * 4 * 9 * 2);
   });
 
   it('a dense tile read lean (geometry, id, summed volume) is the same tile as one read whole', async () => {
