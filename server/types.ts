@@ -116,6 +116,16 @@ export interface Provider {
   query(query: ProviderQuery): Promise<ProviderResult>;
   /** Streams every feature matching bbox/predicate in storage order (exports, tiles, aggregates). */
   scan(bbox?: Rect, predicate?: FeaturePredicate, options?: ScanOptions): AsyncIterable<Feature>;
+  /** The same in arrays, where a provider can avoid one await per feature (see batchesOf). */
+  scanBatches?(bbox?: Rect, predicate?: FeaturePredicate, options?: ScanOptions): AsyncIterable<Feature[]>;
   get(id: string): Promise<Feature | null>;
   close(): Promise<void>;
+}
+
+/** A provider's scan in arrays: its own scanBatches when it has one, else its scan() grouped. */
+export async function* batchesOf(provider: Provider, bbox?: Rect, predicate?: FeaturePredicate, options?: ScanOptions): AsyncIterable<Feature[]> {
+  if (provider.scanBatches) { yield* provider.scanBatches(bbox, predicate, options); return; }
+  let batch: Feature[] = [];
+  for await (const f of provider.scan(bbox, predicate, options)) if (batch.push(f) >= 1024) { yield batch; batch = []; }
+  if (batch.length) yield batch;
 }

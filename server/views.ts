@@ -7,7 +7,7 @@ import type { ServedCollection } from './catalog.js';
 import { OgcError } from './errors.js';
 import { and } from './plan.js';
 import { filterPredicate } from './routes/filter.js';
-import { withNeeds, type CollectionDefinition, type Feature, type FeaturePredicate, type Provider, type ProviderQuery, type ProviderResult, type ProviderStats, type Rect, type ScanOptions } from './types.js';
+import { batchesOf, withNeeds, type CollectionDefinition, type Feature, type FeaturePredicate, type Provider, type ProviderQuery, type ProviderResult, type ProviderStats, type Rect, type ScanOptions } from './types.js';
 
 export interface ViewSpec {
   id: string;
@@ -138,6 +138,10 @@ export class ViewProvider implements Provider {
 
   async *scan(bbox?: Rect, predicate?: FeaturePredicate, options?: ScanOptions): AsyncIterable<Feature> {
     yield* this.trimAll(this.source.scan(intersect(this.bbox, bbox), and([this.predicate, predicate]), options));
+  }
+
+  async *scanBatches(bbox?: Rect, predicate?: FeaturePredicate, options?: ScanOptions): AsyncIterable<Feature[]> {
+    for await (const batch of batchesOf(this.source, intersect(this.bbox, bbox), and([this.predicate, predicate]), options)) yield batch.map((f) => this.trim(f));
   }
 
   async get(id: string): Promise<Feature | null> {

@@ -2,7 +2,7 @@
 // not see. Routes only ever ask the catalog getter, so anything they list or serve (landing page,
 // /collections, /api, queryables, tiles, HTML) is scoped without touching them.
 import { Catalog, type ServedCollection } from '../catalog.js';
-import type { FeaturePredicate, Provider, ProviderQuery, ProviderResult, ProviderStats, Rect, Feature, ScanOptions } from '../types.js';
+import { batchesOf, type FeaturePredicate, type Provider, type ProviderQuery, type ProviderResult, type ProviderStats, type Rect, type Feature, type ScanOptions } from '../types.js';
 import { createView, ViewError } from '../views.js';
 import type { Access, AccessConfig } from './config.js';
 import { currentCaller, type Caller } from './context.js';
@@ -47,6 +47,7 @@ class TaggedProvider implements Provider {
   }
   query(query: ProviderQuery): Promise<ProviderResult> { return this.inner.query(query); }
   scan(bbox?: Rect, predicate?: FeaturePredicate, options?: ScanOptions): AsyncIterable<Feature> { return this.inner.scan(bbox, predicate, options); }
+  scanBatches(bbox?: Rect, predicate?: FeaturePredicate, options?: ScanOptions): AsyncIterable<Feature[]> { return batchesOf(this.inner, bbox, predicate, options); }
   get(id: string): Promise<Feature | null> { return this.inner.get(id); }
   /** The base catalog closes the real provider. */
   async close(): Promise<void> {}

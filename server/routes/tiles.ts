@@ -14,7 +14,7 @@ import { parseDatetime } from '../params/datetime.js';
 import { negotiate, wantsHtml } from '../params/format.js';
 import type { ApiPart } from '../part.js';
 import { and, datetimePredicate, propertyPredicate } from '../plan.js';
-import type { CollectionDefinition, Feature, FeaturePredicate, Rect } from '../types.js';
+import { batchesOf, type CollectionDefinition, type Feature, type FeaturePredicate, type Rect } from '../types.js';
 import { filterPredicate } from './filter.js';
 import { mapPage, styleDocument, STYLE_MEDIA_TYPE, type MapView, type StyleLayer } from './map.js';
 import {
@@ -232,9 +232,9 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     // encodeTile sums one property in every layer: only on single-collection tiles.
     const sumProperty = layers.length === 1 ? options.sumProperty?.[layers[0].collection.definition.id] : undefined;
     const read = async (collection: ServedCollection, predicate: FeaturePredicate | undefined, properties?: string[]) => {
-      const features: Feature[] = [];
-      for await (const f of collection.provider.scan(bbox, predicate, { properties })) features.push(f);
-      return features;
+      const batches: Feature[][] = [];
+      for await (const batch of batchesOf(collection.provider, bbox, predicate, { properties })) batches.push(batch);
+      return batches.flat();
     };
     const inputs = await Promise.all(layers.map(async ({ collection, predicate }) => {
       // Geometry, id and the summed property first: a dense point layer becomes clusters, which need
