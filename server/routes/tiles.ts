@@ -239,6 +239,8 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     const inputs = await Promise.all(layers.map(async ({ collection, predicate }) => {
       // Geometry, id and the summed property first: a dense point layer becomes clusters, which need
       // nothing else (most of a low-zoom tile's cost is decoding properties); otherwise read it whole.
+      // Other geometries are never clustered: read once, whole.
+      if (collection.definition.geometryType !== 'Point') return { name: collection.definition.id, features: await read(collection, predicate) };
       const lean = await read(collection, predicate, sumProperty ? [sumProperty] : []);
       const features = clustersOnly(lean, tms, z, row, col) ? lean : await read(collection, predicate);
       return { name: collection.definition.id, features };
