@@ -159,7 +159,7 @@ ${cql2}${bbox}${datetime}<label for="limit">${t(lang, 'limit')}</label><input id
 <div class="actions"><button type="submit">${t(lang, 'apply')}</button><a href="${escapeHtml(`${o.action}?f=html`)}">${t(lang, 'reset')}</a></div></form>`;
 }
 
-/** A JSON Schema's type for people: `string (date)`, `integer`, `geometry-point`, `array of string`. */
+/** A JSON Schema's type for people: `string (date)`, `integer`, `geometry (geometry-point)`, `array<string>`. */
 function schemaType(s: Record<string, any>): string {
   if (s.type === 'array') return `array<${s.items?.type ?? '?'}>`;
   const type = s.type ?? (typeof s.format === 'string' && s.format.startsWith('geometry') ? 'geometry' : '');
@@ -185,4 +185,3 @@ export function schemaPage(ctx: PageContext, schema: Record<string, any>, jsonHr
 <th scope="col">${t(lang, 'description')}</th><th scope="col">${t(lang, 'values')}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
   return page(ctx, body);
 }
-
