@@ -56,10 +56,10 @@ function dateVsConst(op: ComparisonOp, v: Val, c: number): BoolFn {
   const day = new Date(c).toISOString();
   if (day.length !== 24) return slow; // years beyond 0000-9999
   const text = day.slice(0, 10);
-  const name = v.info!.name, unknown = v.info!.unknown;
+  const name = v.info!.name;
   return (f) => {
     const x = f.properties[name];
-    if (typeof x === 'string' && x.length === 10 && !unknown?.has(x)) return cmp(x, text);
+    if (typeof x === 'string' && x.length === 10) return cmp(x, text);
     return slow(f);
   };
 }

@@ -10,6 +10,12 @@ export interface CompileContext {
   temporal?: { start: string; end?: string; kind: 'year' | 'date'; unknownValues?: string[] };
   /** Converts geometry literals from filter-crs to CRS84 (lon, lat). Identity by default. */
   transformGeometry?: (g: Geometry) => Geometry;
+  /**
+   * Alternatively, converts each feature geometry (CRS84) into the literals' CRS, so that spatial
+   * predicates are evaluated where the literal was drawn: a rectangle in Lambert-93 stays one.
+   * Literals are then taken as they are (transformGeometry is not applied).
+   */
+  featureTransform?: (g: Geometry) => Geometry;
   /** Names that denote the feature geometry. Default: ['geometry']. */
   geometryProperties?: string[];
 }
@@ -29,16 +35,16 @@ export interface PropertyInfo {
   temporalKind?: 'year' | 'date';
   /** This property is the end of the temporal extent (null = open). */
   isTemporalEnd: boolean;
-  /** Values to read as null (e.g. placeholder dates). */
-  unknown?: Set<unknown>;
 }
 
 export class Scope {
   readonly transform?: (g: Geometry) => Geometry;
+  readonly featureTransform?: (g: Geometry) => Geometry;
   private readonly geometryNames: Set<string>;
 
   constructor(readonly ctx: CompileContext) {
-    this.transform = ctx.transformGeometry;
+    this.featureTransform = ctx.featureTransform;
+    this.transform = ctx.featureTransform ? undefined : ctx.transformGeometry;
     this.geometryNames = new Set(ctx.geometryProperties ?? ['geometry']);
   }
 
@@ -58,10 +64,8 @@ export class Scope {
     const info: PropertyInfo = {
       name, type: def.type, kind: KIND_OF[def.type] ?? 'any', isTemporalEnd: !!t && t.end === name,
     };
-    if (temporal) {
-      info.temporalKind = t.kind;
-      if (t.unknownValues?.length) info.unknown = new Set(t.unknownValues);
-    }
+    // Placeholder dates (unknownValues) are open ends for `datetime` only: a filter compares the shown value.
+    if (temporal) info.temporalKind = t.kind;
     return info;
   }
 }

@@ -109,14 +109,17 @@ function byEnvelope(op: SpatialOp, a: Float64Array, b: Float64Array): boolean | 
   return undefined;
 }
 
-function featureVsLiteral(op: SpatialOp, lit: Literal): BoolFn {
+function featureVsLiteral(op: SpatialOp, lit: Literal, toLiteralCrs?: (g: Geometry) => Geometry): BoolFn {
   const areal = lit.geojson.type === 'Polygon' || lit.geojson.type === 'MultiPolygon'
     ? (lit.geojson as Parameters<typeof locatePoint>[2]) : undefined;
   const pointTest = POINT_IN_AREA[op];
   const env = new Float64Array(4);
   return (f: Feature) => {
-    const g = f.geometry;
-    if (!g) return null;
+    if (!f.geometry) return null;
+    let g = f.geometry;
+    if (toLiteralCrs) {
+      try { g = toLiteralCrs(g); } catch { return null; }
+    }
     if (areal && g.type === 'Point') {
       const x = g.coordinates[0], y = g.coordinates[1];
       const e = lit.env;
@@ -151,5 +154,5 @@ export function spatial(n: SpatialNode, scope: Scope): BoolFn {
     return () => v;
   }
   const op = leftProp ? n.op : SWAP[n.op] ?? n.op;
-  return featureVsLiteral(op, literal(leftProp ? n.right : n.left, scope));
+  return featureVsLiteral(op, literal(leftProp ? n.right : n.left, scope), scope.featureTransform);
 }

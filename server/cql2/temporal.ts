@@ -49,12 +49,9 @@ function yearStart(y: number): number {
 
 /** A property read as an interval bound (start or end side). */
 function propertyBound(info: PropertyInfo, side: 'start' | 'end'): Bound {
-  const { name, unknown } = info;
+  const { name } = info;
   const openWhenNull = side === 'end' && info.isTemporalEnd;
-  const read = (f: Feature): unknown => {
-    const v = f.properties[name];
-    return unknown?.has(v) ? null : v;
-  };
+  const read = (f: Feature): unknown => f.properties[name];
   const nullBound = (out: Float64Array, i: number): number => {
     if (!openWhenNull) return NONE;
     out[i] = Infinity;

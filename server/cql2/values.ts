@@ -59,10 +59,8 @@ function propertyVal(info: PropertyInfo): Val {
   const name = info.name;
   const label = `property "${name}"`;
   if (info.type === 'geometry') return { kind: 'geometry', get: (f) => f.geometry, isConst: false, info, label };
-  const unknown = info.unknown;
-  const raw: Getter = unknown
-    ? (f) => { const v = f.properties[name]; return unknown.has(v) ? null : v; }
-    : (f) => f.properties[name];
+  // The value the feature shows, placeholders included (a filter never disagrees with the output).
+  const raw: Getter = (f) => f.properties[name];
   if (info.type === 'date') {
     // Instants compare as epoch ms.
     const buf = new Float64Array(1);
@@ -81,7 +79,7 @@ function propertyVal(info: PropertyInfo): Val {
     };
     return { kind: 'array', get, isConst: false, info, label };
   }
-  return { kind: info.kind, get: raw, isConst: false, prop: unknown ? undefined : name, info, label };
+  return { kind: info.kind, get: raw, isConst: false, prop: name, info, label };
 }
 
 function stringOp(n: Node & { type: 'casei' | 'accenti' }, scope: Scope, bools: BoolCompiler): Val {

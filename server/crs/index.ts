@@ -29,6 +29,11 @@ export function isCrs84(c: CrsInfo): boolean {
   return c.id === CRS84.id;
 }
 
+/** CRS84 or EPSG:4326: the same coordinates up to axis order, so shapes drawn in one are the same in the other. */
+export function isLonLatEquivalent(c: CrsInfo): boolean {
+  return c.proj4 === CRS84.proj4;
+}
+
 // Any version is accepted: QGIS sends e.g. /def/crs/EPSG/9.6.2/3857.
 const HTTP_URI = /^https?:\/\/www\.opengis\.net\/def\/crs\/(EPSG|OGC)\/[0-9.]+\/([A-Za-z0-9]+)$/i;
 const URN = /^urn:ogc:def:crs:(EPSG|OGC):[0-9.]*:([A-Za-z0-9]+)$/i;

@@ -1,6 +1,8 @@
 // OGC API – Features – Part 2 (CRS by reference): crs, bbox-crs, Content-Crs, collection crs lists.
 import { InvalidParameterValue } from '../errors.js';
-import { CRS84, CrsError, contentCrsHeader, isCrs84, makeTransformer, parseCrs, SUPPORTED_CRS_URIS, transformRect, type CrsInfo } from '../crs/index.js';
+import { CRS84, CrsError, contentCrsHeader, isCrs84, isLonLatEquivalent, makeTransformer, parseCrs, SUPPORTED_CRS_URIS, transformRect, type CrsInfo } from '../crs/index.js';
+import { compile } from '../cql2/index.js';
+import { withNeeds, type FeaturePredicate, type Rect } from '../types.js';
 import type { OpenApiContribution } from '../openapi.js';
 import type { CollectionDecorator } from './collections.js';
 import type { ItemsExtension } from './items.js';
@@ -18,6 +20,18 @@ function crsParameter(name: string, value: string | undefined): CrsInfo {
   }
 }
 
+/**
+ * A bbox is a rectangle in the CRS it is given in. The R-tree gets its CRS84 envelope (a superset);
+ * this predicate keeps the features that intersect the rectangle itself, in that CRS.
+ */
+export function rectInCrs(rect: Rect, crs: CrsInfo): FeaturePredicate {
+  const test = compile(
+    { type: 'spatial', op: 's_intersects', left: { type: 'property', name: 'geometry' }, right: { type: 'bbox', bbox: [rect.minX, rect.minY, rect.maxX, rect.maxY] } },
+    { properties: new Map(), featureTransform: makeTransformer(CRS84, crs) },
+  );
+  return withNeeds(test, [], true);
+}
+
 export const crsExtension: ItemsExtension = {
   parameters: ['crs', 'bbox-crs'],
   featureParameters: ['crs'],
@@ -28,6 +42,7 @@ export const crsExtension: ItemsExtension = {
       // A bbox in EPSG:4326 arrives as minLat,minLon,maxLat,maxLon: transformRect reads a Rect in
       // its CRS's own axis order, so the parsed numbers go through as they are.
       try {
+        if (!isLonLatEquivalent(bboxCrs)) plan.predicates.push(rectInCrs(plan.bbox, bboxCrs));
         plan.bbox = transformRect(plan.bbox, bboxCrs, CRS84);
       } catch (error) {
         if (error instanceof CrsError) throw new InvalidParameterValue('bbox', error.message);

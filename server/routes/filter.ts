@@ -4,7 +4,7 @@ import { Router } from 'express';
 import { baseUrl, collectionOr404, queryStrings, type ServerContext } from '../context.js';
 import { InvalidParameterValue } from '../errors.js';
 import { compile, Cql2Error, CQL2_CONFORMANCE, extractBbox, parseFilter, usedProperties, type FilterLang } from '../cql2/index.js';
-import { CRS84, CrsError, isCrs84, makeTransformer, parseCrs } from '../crs/index.js';
+import { CRS84, CrsError, isCrs84, isLonLatEquivalent, makeTransformer, parseCrs, transformRect } from '../crs/index.js';
 import type { ApiPart } from '../part.js';
 import type { SortKey } from '../sort.js';
 import { withNeeds, type CollectionDefinition, type FeaturePredicate, type Rect } from '../types.js';
@@ -40,18 +40,25 @@ export function filterPredicate(params: Record<string, string>, definition: Coll
     }
   }
   if (text === undefined) return {};
-  const transformGeometry = isCrs84(filterCrs) ? undefined : makeTransformer(filterCrs, CRS84);
+  // Literals in CRS84 or EPSG:4326 are converted once (an axis swap at most). In a projected
+  // filter-crs, features are converted instead: a literal's straight edges stay straight where drawn.
+  const projected = !isLonLatEquivalent(filterCrs);
+  const transformGeometry = isCrs84(filterCrs) || projected ? undefined : makeTransformer(filterCrs, CRS84);
+  const featureTransform = projected ? makeTransformer(CRS84, filterCrs) : undefined;
   try {
     const ast = parseFilter(text, lang);
     const test = compile(ast, {
       properties: new Map(definition.properties.map((p) => [p.name, { type: p.type }])),
       temporal: definition.temporal,
       transformGeometry,
+      featureTransform,
     });
     const used = usedProperties(ast);
     const known = new Set(definition.properties.map((p) => p.name));
     const predicate = withNeeds(test, used.filter((p) => known.has(p)), used.some((p) => !known.has(p)));
-    return { predicate, bbox: extractBbox(ast, { transformGeometry }) };
+    // The R-tree wants a CRS84 rectangle holding every candidate: the literal's envelope, transformed.
+    const envelope = extractBbox(ast, { transformGeometry });
+    return { predicate, bbox: envelope && projected ? transformRect(envelope, filterCrs, CRS84) : envelope };
   } catch (error) {
     if (error instanceof Cql2Error) throw new InvalidParameterValue('filter', error.message);
     throw error;

@@ -141,7 +141,7 @@ describe('evaluation: instants and temporal functions', () => {
     assert.deepStrictEqual(select("T_BEFORE(d, TIMESTAMP('2020-06-15T12:00:00Z'))", fs), ['placeholder']);
   });
 
-  it('reads a year property as [YYYY-01-01, YYYY-12-31] and honours unknown values and open ends', () => {
+  it('reads a year property as [YYYY-01-01, YYYY-12-31], compares placeholder dates as shown and honours open ends', () => {
     const c: CompileContext = { ...ctx, temporal: { start: 'annee', end: 'fin', kind: 'year' } };
     const years = [feature('y2020', { annee: 2020, fin: 2020 }), feature('y2019', { annee: 2019, fin: 2022 }),
       feature('open', { annee: 2021, fin: null }), feature('none', { annee: null })];
@@ -156,9 +156,13 @@ describe('evaluation: instants and temporal functions', () => {
     const dated: CompileContext = { ...ctx, temporal: { start: 'debut', end: 'cloture', kind: 'date', unknownValues: ['1900-01-01'] } };
     const ds = [feature('known', { debut: '2010-05-01', cloture: '2012-01-01' }), feature('unknown', { debut: '1900-01-01' }),
       feature('running', { debut: '2015-01-01', cloture: null })];
-    assert.deepStrictEqual(select("T_INTERSECTS(INTERVAL(debut, cloture), DATE('2030-01-01'))", ds, dated), ['running']);
-    assert.deepStrictEqual(select("T_BEFORE(debut, DATE('2000-01-01'))", ds, dated), [], 'placeholder date is unknown');
-    assert.deepStrictEqual(select('debut IS NULL', ds, dated), ['unknown']);
+    // The placeholder is the value the feature shows: a filter sees 1900-01-01, never null
+    // (only `datetime` reads it as an open start).
+    assert.deepStrictEqual(select("T_INTERSECTS(INTERVAL(debut, cloture), DATE('2030-01-01'))", ds, dated), ['unknown', 'running']);
+    assert.deepStrictEqual(select("T_BEFORE(debut, DATE('2000-01-01'))", ds, dated), ['unknown']);
+    assert.deepStrictEqual(select("debut = DATE('1900-01-01')", ds, dated), ['unknown']);
+    assert.deepStrictEqual(select("debut < DATE('2011-09-22')", ds, dated), ['known', 'unknown']);
+    assert.deepStrictEqual(select('debut IS NULL', ds, dated), []);
   });
 });
 
