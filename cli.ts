@@ -56,6 +56,7 @@ program.command('serve')
   .option('--base-url <url>', 'public base URL (behind a proxy)', process.env.BASE_URL)
   .option('-w, --workers <n>', 'worker processes sharing the port (default: one per CPU core)', number('workers', 1), Number(process.env.WORKERS ?? availableParallelism()))
   .option('--page-cache <MiB>', 'GeoJSON pages kept in memory per worker, served again without reading the data (0: none)', number('page cache', 0), Number(process.env.PAGE_CACHE_MIB ?? 64))
+  .option('--no-compression', 'never compress answers (when a proxy in front compresses); or COMPRESSION=off')
   .option('-c, --config <file>', 'access configuration, YAML or JSON: restricted collections, views, credentials (without it everything is public)', process.env.ACCESS_CONFIG)
   .action(async (options) => {
     const dataDir = resolve(options.data);
@@ -97,6 +98,7 @@ program.command('serve')
     const app = createApp({
       info: { ...SERVICE_INFO, baseUrl: options.baseUrl }, catalog: access ? access.catalog : () => catalog.catalog(), logger,
       parts: defaultParts(TILES_OPTIONS), before: access?.before, pageCacheBytes: options.pageCache * 1024 * 1024,
+      compression: options.compression !== false && process.env.COMPRESSION !== 'off',
     });
     const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, (req, res) => {
       catalog.track(res); // a swapped-out catalog is closed only after the requests begun before the swap

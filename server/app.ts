@@ -17,6 +17,7 @@ import { tilesPart, type TilesOptions } from './routes/tiles.js';
 import { formatsPart } from './routes/formats.js';
 import { apiDocsPart } from './routes/api-docs.js';
 import type { ApiPart } from './part.js';
+import { compressionMiddleware } from './compression.js';
 
 export interface AppOptions {
   info: ServiceInfo;
@@ -28,6 +29,8 @@ export interface AppOptions {
   before?: express.RequestHandler[];
   /** Bytes of recently served GeoJSON pages kept in memory (0 disables). Default 64 MiB. */
   pageCacheBytes?: number;
+  /** gzip/brotli by Accept-Encoding (default on; off when a proxy in front compresses). */
+  compression?: boolean;
 }
 
 export function defaultParts(tiles: TilesOptions = {}): ApiPart[] {
@@ -46,6 +49,7 @@ export function createApp(options: AppOptions): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
+  if (options.compression !== false) app.use(compressionMiddleware());
   if (options.before?.length) app.use(...options.before);
   else app.use((_req, res, next) => { res.set('Access-Control-Allow-Origin', '*'); next(); });
   app.use('/assets/leaflet', express.static(dirname(require.resolve('leaflet/dist/leaflet.js')), { maxAge: '7d', immutable: true }));

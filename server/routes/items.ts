@@ -16,6 +16,7 @@ import { and, datetimePredicate, propertyPredicate } from '../plan.js';
 import type { Feature, FeaturePredicate, ProviderResult, Rect } from '../types.js';
 import { compareBy, topK, type SortKey } from '../sort.js';
 import { etagMatches, PageCache } from '../page-cache.js';
+import { sendEncoded } from '../compression.js';
 
 export interface ItemsPlan {
   bbox?: Rect;
@@ -187,7 +188,8 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
       if (etagMatches(req.headers['if-none-match'], etag)) { res.status(304).end(); return; }
       const cachedPage = pages.get(pageKey);
       if (cachedPage) {
-        res.status(200).type(format.mediaType).set('Content-Length', String(cachedPage.body.length)).end(cachedPage.body);
+        res.status(200).type(format.mediaType);
+        await sendEncoded(req, res, cachedPage);
         return;
       }
     }
@@ -233,7 +235,7 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
         return { numberMatched, links: links(numberReturned, numberMatched) };
       },
     }, shape, format.mediaType, numberProperties(definition));
-    if (body && pageKey) pages.set(pageKey, { body, at: Date.now() });
+    if (body && pageKey) pages.set(pageKey, body);
   });
 
   router.get('/collections/:collectionId/items/:featureId', async (req: Request, res: Response) => {
@@ -252,7 +254,7 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
       varyOnNegotiation(res, false);
       if (etagMatches(req.headers['if-none-match'], etag)) { res.status(304).end(); return; }
       const cachedFeature = pages.get(featureKey);
-      if (cachedFeature) { res.status(200).type('application/geo+json').set('Content-Length', String(cachedFeature.body.length)).end(cachedFeature.body); return; }
+      if (cachedFeature) { res.status(200).type('application/geo+json'); await sendEncoded(req, res, cachedFeature); return; }
     }
     const feature = await collection.provider.get(featureId);
     if (!feature) throw new NotFound(`Entité « ${featureId} » introuvable dans la collection « ${definition.id} »`);
@@ -283,8 +285,9 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
       return;
     }
     const body = Buffer.from(featureDocumentJson(feature, shape, links, numberProperties(definition)));
-    if (featureKey) pages.set(featureKey, { body, at: Date.now() });
-    res.type('application/geo+json').set('Content-Length', String(body.length)).end(body);
+    res.type('application/geo+json');
+    if (featureKey) await sendEncoded(req, res, pages.set(featureKey, body));
+    else res.set('Content-Length', String(body.length)).end(body);
   });
 
   return router;

@@ -14,6 +14,8 @@ import { parseDatetime } from '../params/datetime.js';
 import { negotiate, wantsHtml } from '../params/format.js';
 import type { ApiPart } from '../part.js';
 import { and, datetimePredicate, propertyPredicate } from '../plan.js';
+import { sendEncoded } from '../compression.js';
+import { BodyCache, etagMatches } from '../page-cache.js';
 import { batchesOf, type CollectionDefinition, type Feature, type FeaturePredicate, type Rect } from '../types.js';
 import { filterPredicate } from './filter.js';
 import { mapPage, styleDocument, STYLE_MEDIA_TYPE, type MapView, type StyleLayer } from './map.js';
@@ -64,28 +66,9 @@ const TILESET_FORMATS = [{ key: 'json', mediaType: 'application/json' }, { key: 
 const TILESETS_REL = 'http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector';
 const require = createRequire(import.meta.url);
 
-/** LRU by bytes; each entry also costs its key and bookkeeping, so empty tiles are bounded too. */
-export class TileCache {
-  private entries = new Map<string, Uint8Array>();
-  private bytes = 0;
-  constructor(private max: number) {}
-  private cost = (key: string, tile: Uint8Array) => tile.length + key.length * 2 + 96;
-  get(key: string): Uint8Array | undefined {
-    const hit = this.entries.get(key);
-    if (hit) { this.entries.delete(key); this.entries.set(key, hit); }
-    return hit;
-  }
-  set(key: string, tile: Uint8Array): void {
-    if (this.entries.has(key)) return;
-    this.entries.set(key, tile);
-    this.bytes += this.cost(key, tile);
-    for (const [oldest, value] of this.entries) {
-      if (this.bytes <= this.max) break;
-      this.entries.delete(oldest);
-      this.bytes -= this.cost(oldest, value);
-    }
-  }
-  get size(): { entries: number; bytes: number } { return { entries: this.entries.size, bytes: this.bytes }; }
+/** Encoded tiles, LRU by bytes; each entry also costs its key and bookkeeping, so empty tiles are bounded too. */
+export class TileCache extends BodyCache {
+  constructor(maxBytes: number) { super({ maxBytes }); }
 }
 
 function tmsOr404(id: string): TileMatrixSet {
@@ -135,11 +118,6 @@ function integer(name: string, raw: string): number {
 }
 
 /** RFC 9110: a list of (possibly weak) entity tags, or `*`. */
-function matches(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (!ifNoneMatch) return false;
-  return ifNoneMatch.split(',').some((t) => { const tag = t.trim().replace(/^W\//, ''); return tag === '*' || tag === etag; });
-}
-
 function unionExtent(extents: (Rect | null)[]): Rect | null {
   const list = extents.filter((e): e is Rect => e !== null);
   if (!list.length) return null;
@@ -263,20 +241,20 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     const versions = (await Promise.all(layers.map(async (l) => `${l.collection.definition.id}=${(await l.collection.provider.stats()).version}`))).join(',');
     const etag = `"${createHash('sha1').update(`${versions}|${req.originalUrl}`).digest('base64url')}"`;
     res.set({ ETag: etag, 'Cache-Control': `public, max-age=${maxAge}` });
-    if (matches(req.headers['if-none-match'], etag)) { res.status(304).end(); return; }
-    let bytes = cache.get(etag);
-    if (!bytes) {
+    if (etagMatches(req.headers['if-none-match'], etag)) { res.status(304).end(); return; }
+    let body = cache.get(etag);
+    if (!body) {
       // Concurrent requests of one tile share one rendering.
       let pending = inFlight.get(etag);
       if (!pending) {
         pending = render(layers, tms, z, row, col).finally(() => inFlight.delete(etag));
         inFlight.set(etag, pending);
       }
-      bytes = await pending;
-      cache.set(etag, bytes);
+      body = cache.set(etag, await pending);
     }
-    if (bytes.length === 0) { res.status(204).end(); return; }
-    res.type(MVT_MEDIA_TYPE).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+    if (body.identity.length === 0) { res.status(204).end(); return; }
+    res.type(MVT_MEDIA_TYPE);
+    await sendEncoded(req, res, body);
   }
 
   async function tileset(ctx: ServerContext, req: Request, res: Response, collections: ServedCollection[], collectionId: string | null): Promise<void> {
