@@ -16,6 +16,7 @@ import { filterPart } from './routes/filter.js';
 import { tilesPart, type TilesOptions } from './routes/tiles.js';
 import { formatsPart } from './routes/formats.js';
 import { apiDocsPart } from './routes/api-docs.js';
+import { qgisPart } from './routes/qgis.js';
 import type { ApiPart } from './part.js';
 import { compressionMiddleware } from './compression.js';
 
@@ -34,7 +35,7 @@ export interface AppOptions {
 }
 
 export function defaultParts(tiles: TilesOptions = {}): ApiPart[] {
-  return [crsPart, schemaPart, filterPart, tilesPart(tiles), formatsPart, apiDocsPart];
+  return [crsPart, schemaPart, filterPart, tilesPart(tiles), formatsPart, qgisPart, apiDocsPart];
 }
 
 const require = createRequire(import.meta.url);
