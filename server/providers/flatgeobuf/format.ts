@@ -59,7 +59,7 @@ export async function readLayout(source: RangeSource): Promise<FileLayout> {
   try {
     header = fromByteBuffer(new flatbuffers.ByteBuffer(headerBytes.slice()));
   } catch (error) {
-    throw new Error(`corrupt FlatGeobuf header (${error instanceof Error ? error.message : String(error)})`);
+    throw new Error(`corrupt FlatGeobuf header (${error instanceof Error ? error.message : String(error)})`, { cause: error });
   }
   checkHeader(header);
   const { bounds, numNodes } = levelBounds(header.featuresCount, header.indexNodeSize);
