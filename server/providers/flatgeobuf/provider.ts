@@ -132,7 +132,7 @@ export class FlatGeobufProvider implements Provider {
       let layout: FileLayout;
       try {
         layout = await readLayout(source);
-        await checkLayout(source, layout);
+        await checkLayout(source, layout, { leaves: !/^https?:\/\//i.test(location) }); // remote: no extra megabytes at open
       } catch (error) {
         throw asDataFileError(location, error);
       }

@@ -1,15 +1,15 @@
 // Checks a FlatGeobuf file when it is opened, so that a file cut short (an interrupted copy, a full
 // disk) or overwritten with garbage makes its collection unavailable instead of serving empty
 // features. Cheap for any size: the header, the ends of the leaf level and the last feature are
-// always checked; the whole leaf level only while it is small.
+// always checked; the whole leaf level only while it is small and local (not over HTTP).
 import type { RangeSource } from '../range-client.js';
 import { NODE_ITEM_BYTES, featureOffsets, type FileLayout } from './format.js';
 
-/** Leaf levels up to this size (≈ 400,000 features) are read whole at open to check every offset. */
-export const FULL_LEAF_CHECK_BYTES = 16 * 1024 * 1024;
+/** Leaf levels up to this size (≈ 200,000 features) are read whole at open to check every offset. */
+export const FULL_LEAF_CHECK_BYTES = 8 * 1024 * 1024;
 const CHUNK_NODES = 32 * 1024;
 
-export async function checkLayout(source: RangeSource, layout: FileLayout): Promise<void> {
+export async function checkLayout(source: RangeSource, layout: FileLayout, options: { leaves: boolean } = { leaves: true }): Promise<void> {
   const count = layout.header.featuresCount;
   const featuresBytes = source.size - layout.featuresOffset;
   if (count === 0) return;
@@ -31,7 +31,7 @@ export async function checkLayout(source: RangeSource, layout: FileLayout): Prom
   const expected = layout.featuresOffset + last[0] + 4 + size;
   if (expected > source.size) throw new Error(`truncated FlatGeobuf file: ${expected} bytes expected from header and index, file has ${source.size}`);
   if (expected < source.size) throw new Error(`corrupt FlatGeobuf file: ${source.size - expected} bytes after the last feature`);
-  if (count * NODE_ITEM_BYTES <= FULL_LEAF_CHECK_BYTES) {
+  if (options.leaves && count * NODE_ITEM_BYTES <= FULL_LEAF_CHECK_BYTES) {
     // featureOffsets checks that offsets grow and stay in the file; chunks overlap by one feature.
     for (let from = 0; from < count; from += CHUNK_NODES) await featureOffsets(source, layout, from, Math.min(count - 1, from + CHUNK_NODES));
   }
