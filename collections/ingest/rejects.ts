@@ -1,7 +1,7 @@
 // DIR/rejects.ndjson: one line per rejected record (collection, source, line or position, field,
 // reason, the record), and one per record kept with a warning (`"kept": true`, e.g. a code outside
 // its list), rewritten by each run; and the per-collection tallies of the summary, with counts by reason.
-import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { reasonGroup, type SourceRef } from './records.js';
 
 export interface Reject extends SourceRef {
@@ -85,7 +85,14 @@ export class RejectLog {
   }
 
   close(): void {
-    this.flush();
+    try {
+      this.flush();
+    } catch (error) {
+      // A full disk: leave the previous report in place and no temporary file behind.
+      closeSync(this.fd);
+      rmSync(this.tmp, { force: true });
+      throw error;
+    }
     closeSync(this.fd);
     renameSync(this.tmp, this.path);
   }
