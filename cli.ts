@@ -8,6 +8,7 @@ import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { createApp, defaultParts, MAX_HEADER_SIZE } from './server/app.js';
+import { collectionsCheck } from './server/routes/health.js';
 import { openCatalog, ReloadingCatalog, resolveDataDir } from './server/catalog.js';
 import { AccessConfigError, ClusterStore, loadAccessConfig, registerAccessCommands, serveClusterRateLimits, withAccess, type AccessConfig } from './server/auth/index.js';
 import type { BuildProgress } from './collections/build.js';
@@ -90,6 +91,7 @@ program.command('serve')
     const catalog = await ReloadingCatalog.open(dataDir, collections, {
       onSwap: (from, to) => logger.info({ from, to }, 'new data version served'),
       onError: (error, target) => logger.error({ err: error, target }, 'new data version could not be opened: still serving the previous one'),
+      onUnavailable: ({ definition, file, reason }) => logger.error({ collection: definition.id, file, reason }, 'collection unavailable: its data file failed its checks'),
     });
     // Per caller: the collections and views it may see, and the guard answering 401/403.
     const access = accessConfig && withAccess(accessConfig, () => catalog.catalog(), {
@@ -99,6 +101,8 @@ program.command('serve')
       info: { ...SERVICE_INFO, baseUrl: options.baseUrl }, catalog: access ? access.catalog : () => catalog.catalog(), logger,
       parts: defaultParts(TILES_OPTIONS), before: access?.before, pageCacheBytes: options.pageCache * 1024 * 1024,
       compression: options.compression !== false && process.env.COMPRESSION !== 'off',
+      // Readiness on the whole data; restricted collections are counted, not named.
+      readiness: [collectionsCheck(() => catalog.catalog(), { named: (id) => !access || access.scoper.policy.accessOf(id) === 'public' })],
     });
     const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, (req, res) => {
       catalog.track(res); // a swapped-out catalog is closed only after the requests begun before the swap

@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import type { Catalog } from './catalog.js';
 import type { ServerContext, ServiceInfo } from './context.js';
 import { NotFound, OgcError } from './errors.js';
+import { DataFileError } from './providers/data-error.js';
+import { unavailable } from './context.js';
 import { PAGES_JS } from './formats/html-client.js';
 import { collectionsRouter } from './routes/collections.js';
 import { itemsRouter } from './routes/items.js';
@@ -19,6 +21,7 @@ import { apiDocsPart } from './routes/api-docs.js';
 import { qgisPart } from './routes/qgis.js';
 import type { ApiPart } from './part.js';
 import { compressionMiddleware } from './compression.js';
+import { collectionsCheck, healthRouter, type ReadinessCheck } from './routes/health.js';
 
 export interface AppOptions {
   info: ServiceInfo;
@@ -32,6 +35,8 @@ export interface AppOptions {
   pageCacheBytes?: number;
   /** gzip/brotli by Accept-Encoding (default on; off when a proxy in front compresses). */
   compression?: boolean;
+  /** Checks of /readyz; default: every collection of `catalog` is open. */
+  readiness?: ReadinessCheck[];
 }
 
 export function defaultParts(tiles: TilesOptions = {}): ApiPart[] {
@@ -51,6 +56,8 @@ export function createApp(options: AppOptions): express.Express {
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
   if (options.compression !== false) app.use(compressionMiddleware());
+  // Probes first: no credentials, no rate limit.
+  app.use(healthRouter(options.readiness ?? [collectionsCheck(options.catalog)]));
   if (options.before?.length) app.use(...options.before);
   else app.use((_req, res, next) => { res.set('Access-Control-Allow-Origin', '*'); next(); });
   app.use('/assets/leaflet', express.static(dirname(require.resolve('leaflet/dist/leaflet.js')), { maxAge: '7d', immutable: true }));
@@ -64,6 +71,11 @@ export function createApp(options: AppOptions): express.Express {
 
   app.use((req: Request) => { throw new NotFound(`Ressource « ${req.path} » inconnue`); });
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (error instanceof DataFileError) {
+      // A bad read (truncated, corrupt, I/O error) is the collection's fault: 503 for it, the file in the log.
+      options.logger?.error({ file: error.file, reason: error.message, url: req.originalUrl }, 'data file unreadable');
+      error = unavailable(collectionOfPath(req.path));
+    }
     const ogc = error instanceof OgcError ? error : null;
     if (!ogc) options.logger?.error({ err: error, url: req.originalUrl }, 'unexpected error');
     if (res.headersSent) { res.destroy(); return; }
@@ -74,4 +86,11 @@ export function createApp(options: AppOptions): express.Express {
     }));
   });
   return app;
+}
+
+/** The collection a path names (/collections/{id}/…), for error messages. */
+function collectionOfPath(path: string): string | undefined {
+  const match = /^\/collections\/([^/]+)/.exec(path);
+  if (!match) return undefined;
+  try { return decodeURIComponent(match[1]); } catch { return match[1]; }
 }

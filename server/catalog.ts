@@ -1,25 +1,40 @@
 // The served collections: definitions paired with an open provider. Swappable as a whole so a
 // new data directory can replace the old one without a restart and without mixing versions.
-import { watch, readFileSync, existsSync, type FSWatcher } from 'node:fs';
+import { watch, readFileSync, existsSync, statSync, type FSWatcher } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { GeometryType } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry-type.js';
 import type { CollectionDefinition, Provider } from './types.js';
 import { FlatGeobufProvider } from './providers/flatgeobuf/provider.js';
+import { DataFileError } from './providers/data-error.js';
 
 export interface ServedCollection {
   definition: CollectionDefinition;
   provider: Provider;
 }
 
+/** A collection whose file could not be opened: left out of list(), answered 503 by id. */
+export interface UnavailableCollection {
+  definition: CollectionDefinition;
+  /** The file (for logs only: never sent to clients). */
+  file: string;
+  /** Why, without the server's paths. */
+  reason: string;
+}
+
 export class Catalog {
   private byId: Map<string, ServedCollection>;
+  private down: Map<string, UnavailableCollection>;
 
-  constructor(collections: ServedCollection[]) {
+  constructor(collections: ServedCollection[], unavailable: UnavailableCollection[] = []) {
     this.byId = new Map(collections.map((c) => [c.definition.id, c]));
+    this.down = new Map(unavailable.map((u) => [u.definition.id, u]));
   }
 
   list(): ServedCollection[] { return [...this.byId.values()]; }
   get(id: string): ServedCollection | undefined { return this.byId.get(id); }
+  /** Collections of the data that cannot be served now (bad or missing file). */
+  unavailable(): UnavailableCollection[] { return [...this.down.values()]; }
+  unavailableCollection(id: string): UnavailableCollection | undefined { return this.down.get(id); }
 
   async close(): Promise<void> {
     await Promise.all(this.list().map((c) => c.provider.close()));
@@ -34,15 +49,34 @@ const SERVED_GEOMETRY: Partial<Record<GeometryType, CollectionDefinition['geomet
   [GeometryType.Point]: 'Point', [GeometryType.Polygon]: 'Polygon', [GeometryType.MultiPolygon]: 'MultiPolygon',
 };
 
-/** Opens one FlatGeobuf provider per definition from a data directory (or the URLs they name). */
-export async function openCatalog(dataDir: string, definitions: CollectionDefinition[]): Promise<Catalog> {
+export interface OpenCatalogOptions {
+  /** Told about each collection left unavailable (its file is missing, truncated or corrupt). */
+  onUnavailable?: (collection: UnavailableCollection) => void;
+}
+
+/**
+ * Opens one FlatGeobuf provider per definition from a data directory (or the URLs they name). A file
+ * that fails its checks leaves that collection unavailable (see Catalog.unavailable), not the others.
+ */
+export async function openCatalog(dataDir: string, definitions: CollectionDefinition[], options: OpenCatalogOptions = {}): Promise<Catalog> {
   const opened: ServedCollection[] = [];
+  const unavailable: UnavailableCollection[] = [];
   try {
     for (const definition of definitions) {
-      const provider = await FlatGeobufProvider.open(locate(dataDir, definition.source), {
-        idProperties: definition.idProperties,
-        jsonColumns: definition.properties.filter((p) => p.type === 'array').map((p) => p.name),
-      });
+      const location = locate(dataDir, definition.source);
+      let provider: FlatGeobufProvider;
+      try {
+        provider = await FlatGeobufProvider.open(location, {
+          idProperties: definition.idProperties,
+          jsonColumns: definition.properties.filter((p) => p.type === 'array').map((p) => p.name),
+        });
+      } catch (error) {
+        if (!(error instanceof DataFileError)) throw error;
+        const down = { definition, file: error.file, reason: publicReason(error) };
+        unavailable.push(down);
+        options.onUnavailable?.(down);
+        continue;
+      }
       // One build may draw a collection's areas as points, the next as polygons: the file says which.
       const stored = SERVED_GEOMETRY[provider.header.geometryType];
       const served = definition.geometryType && stored && stored !== definition.geometryType ? { ...definition, geometryType: stored } : definition;
@@ -52,7 +86,33 @@ export async function openCatalog(dataDir: string, definitions: CollectionDefini
     await Promise.all(opened.map((c) => c.provider.close()));
     throw error;
   }
-  return new Catalog(opened);
+  return new Catalog(opened, unavailable);
+}
+
+/** The reason without the server's paths (the file is named in the log, not to clients). */
+function publicReason(error: DataFileError): string {
+  const cause = error.cause as NodeJS.ErrnoException | undefined;
+  if (cause?.code === 'ENOENT') return 'data file missing';
+  if (cause?.code) return `data file unreadable (${cause.code})`;
+  return error.message.split(error.file).join('<file>');
+}
+
+/** size, mtime and inode of the local files a catalog reads: a change means a file was replaced or rewritten in place. */
+export function fileSignature(dataDir: string, definitions: CollectionDefinition[]): string {
+  const parts: string[] = [];
+  for (const definition of definitions) {
+    const location = locate(dataDir, definition.source);
+    if (/^https?:\/\//i.test(location)) continue;
+    for (const file of [location, `${location}.ids`]) {
+      try {
+        const info = statSync(file);
+        parts.push(`${file}:${info.size}:${info.mtimeMs}:${info.ino}`);
+      } catch {
+        parts.push(`${file}:-`);
+      }
+    }
+  }
+  return parts.join('\n');
 }
 
 // --- Versioned data directories and hot reload ---------------------------------------------------
@@ -70,7 +130,7 @@ export function resolveDataDir(dataDir: string): string {
   return isAbsolute(target) ? target : resolve(dataDir, target);
 }
 
-interface Generation { catalog: Catalog; dir: string; inFlight: number; retiredAt: number | null; closing: boolean }
+interface Generation { catalog: Catalog; dir: string; signature: string; inFlight: number; retiredAt: number | null; closing: boolean }
 
 export interface ReloadOptions {
   /** Period of the stat fallback when fs.watch misses an event (network file systems). */
@@ -79,6 +139,8 @@ export interface ReloadOptions {
   graceMs?: number;
   onSwap?: (from: string, to: string) => void;
   onError?: (error: unknown, target: string) => void;
+  /** Told about each collection left unavailable, at start and whenever its files change. */
+  onUnavailable?: (collection: UnavailableCollection) => void;
 }
 
 /**
@@ -100,7 +162,9 @@ export class ReloadingCatalog {
 
   static async open(root: string, definitions: CollectionDefinition[], options: ReloadOptions = {}): Promise<ReloadingCatalog> {
     const dir = resolveDataDir(root);
-    const first: Generation = { catalog: await openCatalog(dir, definitions), dir, inFlight: 0, retiredAt: null, closing: false };
+    const signature = fileSignature(dir, definitions);
+    const catalog = await openCatalog(dir, definitions, { onUnavailable: options.onUnavailable });
+    const first: Generation = { catalog, dir, signature, inFlight: 0, retiredAt: null, closing: false };
     const reloading = new ReloadingCatalog(root, definitions, options, first);
     reloading.start();
     return reloading;
@@ -108,8 +172,9 @@ export class ReloadingCatalog {
 
   private start(): void {
     try {
-      // The pointer is renamed over: watch the directory, not the file (whose inode changes).
-      this.watcher = watch(this.root, (_event, name) => { if (!name || name === POINTER_FILE) void this.check(); });
+      // The pointer is renamed over: watch the directory, not the file (whose inode changes). Any
+      // other name may be a served file replaced in place: check() compares their signature.
+      this.watcher = watch(this.root, () => void this.check());
       this.watcher.on('error', () => { this.watcher?.close(); this.watcher = null; });
     } catch {
       this.watcher = null; // polling alone
@@ -133,7 +198,11 @@ export class ReloadingCatalog {
     });
   }
 
-  /** Swaps to the version the pointer names if it changed; true when a swap happened. */
+  /**
+   * Swaps to the version the pointer names if it changed, or reopens the served one if one of its
+   * files was replaced or rewritten in place (a bad file then makes its collection unavailable);
+   * true when a swap happened.
+   */
   check(): Promise<boolean> {
     this.checking ??= this.swapIfChanged().finally(() => { this.checking = null; });
     return this.checking;
@@ -142,17 +211,26 @@ export class ReloadingCatalog {
   private async swapIfChanged(): Promise<boolean> {
     let target: string;
     try { target = resolveDataDir(this.root); } catch (error) { this.report(error, join(this.root, POINTER_FILE)); return false; }
-    if (target === this.active.dir) return false;
+    const inPlace = target === this.active.dir;
+    const signature = fileSignature(target, this.definitions);
+    if (inPlace && signature === this.active.signature) return false;
     let catalog: Catalog;
     try {
-      catalog = await openCatalog(target, this.definitions);
+      catalog = await openCatalog(target, this.definitions, { onUnavailable: this.options.onUnavailable });
     } catch (error) {
       this.report(error, target); // keep serving the old version
       return false;
     }
+    const bad = catalog.unavailable();
+    if (!inPlace && bad.length > 0) {
+      // A new version with a bad file: the previous one, whole, is better than a part of it.
+      await catalog.close().catch(() => undefined);
+      this.report(new Error(`unavailable collections: ${bad.map((u) => `${u.definition.id} (${u.reason})`).join(', ')}`), target);
+      return false;
+    }
     this.failed = null;
     const old = this.active;
-    this.active = { catalog, dir: target, inFlight: 0, retiredAt: null, closing: false };
+    this.active = { catalog, dir: target, signature, inFlight: 0, retiredAt: null, closing: false };
     old.retiredAt = Date.now();
     this.retired.add(old);
     const grace = this.options.graceMs ?? 5000;

@@ -1,7 +1,7 @@
 // What every router receives: the current catalog (swappable), service metadata, extension hooks.
 import type { Request } from 'express';
 import type { Catalog, ServedCollection } from './catalog.js';
-import { NotFound, UnknownParameter } from './errors.js';
+import { NotFound, ServiceUnavailable, UnknownParameter } from './errors.js';
 
 export interface ServiceInfo {
   title: string;
@@ -22,9 +22,17 @@ export function baseUrl(ctx: ServerContext, req: Request): string {
 }
 
 export function collectionOr404(ctx: ServerContext, id: string): ServedCollection {
-  const collection = ctx.catalog().get(id);
+  const catalog = ctx.catalog();
+  const collection = catalog.get(id);
+  if (!collection && catalog.unavailableCollection(id)) throw unavailable(id);
   if (!collection) throw new NotFound(`Collection « ${id} » inconnue ; voir /collections`);
   return collection;
+}
+
+/** 503 naming the collection; the file and its fault go to the log, not to the client. */
+export function unavailable(id: string | undefined): ServiceUnavailable {
+  if (id === undefined) return new ServiceUnavailable('Données momentanément indisponibles : un fichier de données est absent, tronqué ou illisible ; réessayez plus tard');
+  return new ServiceUnavailable(`Collection « ${id} » momentanément indisponible : son fichier de données est absent, tronqué ou illisible ; réessayez plus tard`);
 }
 
 /** Flattens query parameters to strings; a repeated parameter is an error naming it. */

@@ -29,3 +29,10 @@ export class NotAcceptable extends OgcError {
     super(406, 'NotAcceptable', `Format non disponible ; formats proposés (paramètre « f » ou en-tête Accept) : ${offered.join(', ')}`);
   }
 }
+
+/** 503: a collection that exists but cannot be served now (its data file is missing, truncated or corrupt). */
+export class ServiceUnavailable extends OgcError {
+  constructor(description: string) {
+    super(503, 'ServiceUnavailable', description, { 'Retry-After': '30' });
+  }
+}

@@ -5,6 +5,15 @@ export type JsonSchema = Record<string, unknown>;
 
 const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
 
+/**
+ * How ingest reads Hub'Eau records: every field but the key may be null (Hub'Eau publishes nulls in
+ * names, labels, coordinates, département, milieu…) and a code outside its list is kept (flagged by
+ * the caller), so only what cannot be stored is refused: a missing or empty key, a wrong type.
+ */
+export interface IngestSchemaOptions {
+  keys: string[];
+}
+
 /** Schema of one property's value; null is allowed when the property is nullable. */
 export function propertySchema(p: PropertyDefinition): JsonSchema {
   let s: JsonSchema;
@@ -40,10 +49,16 @@ export function propertySchema(p: PropertyDefinition): JsonSchema {
   return widened;
 }
 
-/** Schema of a record of the collection: every property present, none other. */
-export function recordSchema(def: CollectionDefinition): JsonSchema {
+/** Schema of a record of the collection: every property present, none other (see IngestSchemaOptions for `ingest`). */
+export function recordSchema(def: CollectionDefinition, ingest?: IngestSchemaOptions): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
-  for (const p of def.properties) properties[p.name] = propertySchema(p);
+  for (const p of def.properties) {
+    if (!ingest) { properties[p.name] = propertySchema(p); continue; }
+    const key = ingest.keys.includes(p.name);
+    const s = propertySchema({ ...p, enum: undefined, nullable: !key });
+    // A key is stored and looked up by: present, not blank.
+    properties[p.name] = key && p.type === 'string' ? { ...s, minLength: 1, pattern: '\\S' } : s;
+  }
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: `urn:prelevements:${def.id}:record`,

@@ -53,10 +53,15 @@ export async function ingestFromApi(o: IngestApiOptions): Promise<IngestSummary 
 
 /** The run's summary as a small markdown table (read, kept, rejected per collection). */
 export function formatSummary(summary: IngestSummary): string {
-  const rows = Object.entries(summary.tallies).map(([id, t]) => `| ${id} | ${t.read} | ${t.kept} | ${t.rejected} |`);
+  const rows = Object.entries(summary.tallies).map(([id, t]) => `| ${id} | ${t.read} | ${t.kept} | ${t.rejected} | ${t.flagged} |`);
   const built = Object.entries(summary.counts).map(([id, n]) => `${id} ${n}`).join(', ');
+  // Counts by reason, most frequent first: what to fix upstream, at a glance.
+  const byReason = (title: string, pick: (t: IngestSummary['tallies'][string]) => Record<string, number>) => Object.entries(summary.tallies).flatMap(([id, t]) =>
+    Object.entries(pick(t)).sort((a, b) => b[1] - a[1]).map(([reason, n]) => `| ${id} | ${title} | ${reason} | ${n} |`));
+  const reasons = [...byReason('rejet', (t) => t.reasons), ...byReason('gardé, signalé', (t) => t.flags)];
   return [
-    '| collection | lus | gardés | rejetés |', '|---|---:|---:|---:|', ...rows, '',
+    '| collection | lus | gardés | rejetés | gardés signalés |', '|---|---:|---:|---:|---:|', ...rows, '',
+    ...(reasons.length ? ['| collection | | motif | nombre |', '|---|---|---|---:|', ...reasons, ''] : []),
     `Version publiée : ${summary.version}`,
     `Entités écrites : ${built}`,
     `Rejets : ${summary.rejectsPath}`,

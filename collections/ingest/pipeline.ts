@@ -62,7 +62,7 @@ export async function buildFromSources(o: BuildSourcesOptions): Promise<IngestSu
 
   async function* checked(id: EndpointId, extra?: Extra): AsyncGenerator<Kept> {
     const e = endpoint(id);
-    const checker = new RecordChecker(e.definition);
+    const checker = new RecordChecker(e.definition, { keys: e.key });
     const tally = rejects.tally(id);
     const keep = id === 'chroniques' ? HYDRO_FIELD_NAMES : undefined;
     const seen = new Set<string>();
@@ -87,12 +87,20 @@ export async function buildFromSources(o: BuildSourcesOptions): Promise<IngestSu
         }
         const check = checker.check(props);
         if (!check.ok) { reject(check.field, check.reason, check.errors.length > 1 ? check.errors : undefined); continue; }
+        // Kept with nulls: labels from the code lists, the commune's names and département from its code.
+        checker.completeLabels(props);
+        completeArea(props);
         const key = e.key.map((k) => props[k]).join('|');
         if (seen.has(key)) { reject(e.key.join(', '), `doublon : ${e.key.join(', ')} = ${key.replaceAll('|', ', ')} déjà lu`); continue; }
         const refused = extra?.(props);
         if (refused) { reject(refused.field, refused.reason); continue; }
         seen.add(key);
         tally.kept++;
+        const flags = checker.flags(props);
+        if (flags.length) {
+          tally.flagged++;
+          for (const flag of flags) rejects.flag({ collection: id, ...raw.ref, field: flag.field, reason: flag.reason, record: raw.properties });
+        }
         yield { props, ref: raw.ref };
       }
     }
@@ -100,9 +108,22 @@ export async function buildFromSources(o: BuildSourcesOptions): Promise<IngestSu
     if (checker.ignored.size) warnings.push(`${id} : champs ignorés (absents de la collection) : ${[...checker.ignored.keys()].join(', ')}`);
   }
 
+  /** Fills nom_commune, code_departement and libelle_departement left null, from the commune code (COG). */
+  const completeArea = (p: Record<string, unknown>): void => {
+    if (typeof p.code_commune_insee !== 'string') return;
+    const commune = admin.commune(p.code_commune_insee);
+    if ('nom_commune' in p && p.nom_commune === null && commune) p.nom_commune = commune.nom;
+    if ('code_departement' in p && p.code_departement === null) p.code_departement = commune?.departement ?? departementOf(p.code_commune_insee);
+    if ('libelle_departement' in p && p.libelle_departement === null && typeof p.code_departement === 'string') {
+      p.libelle_departement = admin.departements.get(p.code_departement)?.nom ?? null;
+    }
+  };
+
   async function* ouvrages(): AsyncGenerator<SourceRecord> {
     for await (const { props } of checked('ouvrages')) {
-      const at = ownPosition(props) ?? communePosition(props.code_commune_insee);
+      // No coordinates: a null geometry (the record stays readable by id and attribute); its
+      // points still fall back to the commune below.
+      const at = ownPosition(props);
       positions.set(String(props.code_ouvrage), at);
       yield { properties: props, lon: at?.[0] ?? null, lat: at?.[1] ?? null };
     }
@@ -120,8 +141,9 @@ export async function buildFromSources(o: BuildSourcesOptions): Promise<IngestSu
 
   async function* chroniques(): AsyncGenerator<SourceRecord> {
     for await (const { props } of checked('chroniques')) {
-      const at = ownPosition(props) ?? positions.get(String(props.code_ouvrage)) ?? communePosition(props.code_commune_insee);
-      aggregator.add(props, at?.[0] ?? null, at?.[1] ?? null);
+      const at = ownPosition(props) ?? positions.get(String(props.code_ouvrage)) ?? null;
+      const area = at ?? communePosition(props.code_commune_insee);
+      aggregator.add(props, area?.[0] ?? null, area?.[1] ?? null);
       yield { properties: props, lon: at?.[0] ?? null, lat: at?.[1] ?? null };
     }
   }
@@ -147,4 +169,10 @@ export async function buildFromSources(o: BuildSourcesOptions): Promise<IngestSu
     if (n) warnings.push(`volumes_${level} : ${n} chronique(s) sans zone de ce niveau (commune hors EPCI, département inconnu…)`);
   }
   return { version: version.dir, counts: version.counts, tallies: Object.fromEntries(rejects.tallies), rejectsPath: rejects.path, warnings };
+}
+
+/** The département of a commune code the COG does not know: 2A/2B, 97x, else its first two characters. */
+function departementOf(commune: string): string | null {
+  if (!/^\d[\dAB]\d{3}$/.test(commune)) return null;
+  return commune.startsWith('97') ? commune.slice(0, 3) : commune.slice(0, 2);
 }

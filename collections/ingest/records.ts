@@ -2,7 +2,7 @@
 // against the collection's JSON Schema (ajv). A failure names the field and says why.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { CollectionDefinition, PropertyDefinition } from '../../server/types.js';
-import { recordSchema } from '../definitions/schema.js';
+import { recordSchema, type IngestSchemaOptions } from '../definitions/schema.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -19,6 +19,14 @@ export interface SourceRef {
 export interface RawRecord { properties: Record<string, unknown>; ref: SourceRef }
 
 export type Check = { ok: true } | { ok: false; field: string; reason: string; errors: string[] };
+
+/** Something kept but worth saying (a code outside its list). */
+export interface Flag { field: string; reason: string }
+
+/** The general part of a reason, for counts by reason: "ouvrage inconnu : OPR…" → "ouvrage inconnu". */
+export function reasonGroup(field: string, reason: string): string {
+  return `${field} : ${reason.split(/ : | \(/)[0]}`;
+}
 
 /** Text (CSV) to the property's type; values that do not parse stay text so validation names them. */
 export function coerce(p: PropertyDefinition, text: string): unknown {
@@ -68,14 +76,18 @@ export class RecordChecker {
   /** Fields present in the input but not in the collection, with how often: reported once. */
   readonly ignored = new Map<string, number>();
 
-  constructor(readonly definition: CollectionDefinition) {
+  private codes: [string, Set<string>][];
+
+  /** With `ingest`, every field but the key may be null and codes outside their list pass (see flags()). */
+  constructor(readonly definition: CollectionDefinition, ingest?: IngestSchemaOptions) {
     const ajv = new Ajv({
       allErrors: true, strict: false,
       formats: { date: DATE, uri: { type: 'string', validate: (s: string) => URL.canParse(s) } },
     });
-    this.validate = ajv.compile(recordSchema(definition));
+    this.validate = ajv.compile(recordSchema(definition, ingest));
     this.names = definition.properties.map((p) => p.name);
-    this.nullable = new Set(definition.properties.filter((p) => p.nullable).map((p) => p.name));
+    this.nullable = new Set(definition.properties.filter((p) => (ingest ? !ingest.keys.includes(p.name) : p.nullable)).map((p) => p.name));
+    this.codes = ingest ? definition.properties.filter((p) => p.enum).map((p) => [p.name, new Set(Object.keys(p.enum!))]) : [];
     this.props = new Map(definition.properties.map((p) => [p.name, p]));
   }
 
@@ -97,6 +109,26 @@ export class RecordChecker {
       else if (!this.props.has(name)) this.ignored.set(name, (this.ignored.get(name) ?? 0) + 1);
     }
     return out;
+  }
+
+  /** Codes outside their list (the record is kept; the caller reports them). */
+  flags(record: Record<string, unknown>): Flag[] {
+    const out: Flag[] = [];
+    for (const [name, codes] of this.codes) {
+      const value = record[name];
+      if (value !== null && value !== undefined && !codes.has(String(value))) out.push({ field: name, reason: `code hors de la liste : ${String(value)} (gardé)` });
+    }
+    return out;
+  }
+
+  /** Labels missing beside a known code: `libelle_X` from the code list of `code_X`. */
+  completeLabels(record: Record<string, unknown>): void {
+    for (const p of this.definition.properties) {
+      if (!p.enum || !p.name.startsWith('code_')) continue;
+      const label = `libelle_${p.name.slice(5)}`;
+      const code = record[p.name];
+      if (label in record && record[label] === null && typeof code === 'string' && code in p.enum) record[label] = p.enum[code];
+    }
   }
 
   check(record: Record<string, unknown>): Check {

@@ -1,7 +1,8 @@
 // DIR/rejects.ndjson: one line per rejected record (collection, source, line or position, field,
-// reason, the record), rewritten by each run; and the per-collection tallies of the summary.
-import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
-import type { SourceRef } from './records.js';
+// reason, the record), and one per record kept with a warning (`"kept": true`, e.g. a code outside
+// its list), rewritten by each run; and the per-collection tallies of the summary, with counts by reason.
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { reasonGroup, type SourceRef } from './records.js';
 
 export interface Reject extends SourceRef {
   collection: string;
@@ -9,9 +10,22 @@ export interface Reject extends SourceRef {
   reason: string;
   errors?: string[];
   record?: Record<string, unknown>;
+  /** True for a warning: the record was kept. */
+  kept?: boolean;
 }
 
-export interface CollectionTally { read: number; kept: number; rejected: number; ignoredFields: Record<string, number> }
+export interface CollectionTally {
+  read: number;
+  kept: number;
+  rejected: number;
+  /** Kept records with a warning. */
+  flagged: number;
+  /** Rejects by "field : reason" (values left out), most frequent first in the summary. */
+  reasons: Record<string, number>;
+  /** Warnings of kept records, by "field : reason". */
+  flags: Record<string, number>;
+  ignoredFields: Record<string, number>;
+}
 
 const FLUSH = 1 << 20;
 
@@ -30,12 +44,27 @@ export class RejectLog {
 
   tally(collection: string): CollectionTally {
     let t = this.tallies.get(collection);
-    if (!t) this.tallies.set(collection, (t = { read: 0, kept: 0, rejected: 0, ignoredFields: {} }));
+    if (!t) this.tallies.set(collection, (t = { read: 0, kept: 0, rejected: 0, flagged: 0, reasons: {}, flags: {}, ignoredFields: {} }));
     return t;
   }
 
   add(reject: Reject): void {
-    this.tally(reject.collection).rejected++;
+    const tally = this.tally(reject.collection);
+    tally.rejected++;
+    const group = reasonGroup(reject.field, reject.reason);
+    tally.reasons[group] = (tally.reasons[group] ?? 0) + 1;
+    this.write(reject);
+  }
+
+  /** A kept record's warnings: counted, and one line each (with `kept: true`). */
+  flag(reject: Omit<Reject, 'kept'>): void {
+    const tally = this.tally(reject.collection);
+    const group = reasonGroup(reject.field, reject.reason);
+    tally.flags[group] = (tally.flags[group] ?? 0) + 1;
+    this.write({ ...reject, kept: true });
+  }
+
+  private write(reject: Reject): void {
     const line = `${JSON.stringify(reject)}\n`;
     this.buffer.push(line);
     this.bytes += line.length;
@@ -56,7 +85,14 @@ export class RejectLog {
   }
 
   close(): void {
-    this.flush();
+    try {
+      this.flush();
+    } catch (error) {
+      // A full disk: leave the previous report in place and no temporary file behind.
+      closeSync(this.fd);
+      rmSync(this.tmp, { force: true });
+      throw error;
+    }
     closeSync(this.fd);
     renameSync(this.tmp, this.path);
   }

@@ -120,7 +120,8 @@ export class CatalogScoper {
     let catalog = scoped.classes.get(key);
     if (!catalog) {
       if (scoped.classes.size >= 256) scoped.classes.clear(); // bounded even if claims vary wildly
-      catalog = new Catalog(scoped.all.filter((c) => this.policy.visible(c.definition.id, granted)));
+      const base = this.getBase().unavailable().filter((u) => this.policy.visible(u.definition.id, granted));
+      catalog = new Catalog(scoped.all.filter((c) => this.policy.visible(c.definition.id, granted)), base);
       scoped.classes.set(key, catalog);
     }
     return catalog;

@@ -1,5 +1,6 @@
 // Byte-range access to a file or an http(s) URL, behind one interface, with a bounded block cache.
 import { open, stat, type FileHandle } from 'node:fs/promises';
+import { DataFileError } from './data-error.js';
 
 export interface RangeSource {
   /** Total size in bytes. */
@@ -11,12 +12,12 @@ export interface RangeSource {
 }
 
 export class FileRangeSource implements RangeSource {
-  private constructor(private handle: FileHandle, readonly size: number, readonly version: string) {}
+  private constructor(private handle: FileHandle, readonly size: number, readonly version: string, private path: string) {}
 
   static async open(path: string): Promise<FileRangeSource> {
     const info = await stat(path);
     const handle = await open(path, 'r');
-    return new FileRangeSource(handle, info.size, `${info.size.toString(36)}-${Math.floor(info.mtimeMs).toString(36)}`);
+    return new FileRangeSource(handle, info.size, `${info.size.toString(36)}-${Math.floor(info.mtimeMs).toString(36)}`, path);
   }
 
   async read(offset: number, length: number): Promise<Uint8Array> {
@@ -28,6 +29,8 @@ export class FileRangeSource implements RangeSource {
       if (bytesRead === 0) break;
       done += bytesRead;
     }
+    // Bounds check: the file shrank since it was opened (cut in place); never hand out fewer bytes.
+    if (done < buffer.length) throw new DataFileError(this.path, `file ends at byte ${offset + done}, expected ${this.size} bytes (truncated since opened)`);
     return new Uint8Array(buffer.buffer, buffer.byteOffset, done);
   }
 

@@ -25,7 +25,7 @@ describe('ingest --from-files', () => {
   const hydro: Record<string, unknown> = { ...chr[3], volume: null, energie_kwh: 1_500_000, hauteur_chute_m: 12, code_mode_obtention_volume: null, libelle_mode_obtention_volume: null };
 
   before(async () => {
-    // Ouvrages: two JSON pages; one bad code in a code list, one unknown extra field.
+    // Ouvrages: two JSON pages; one code outside its list (kept, flagged), one unknown extra field.
     const badOuvrage = { ...ouv[1], code_precision_coord: 'Z' };
     const extra = { ...ouv[2], champ_nouveau: 'x' };
     writeFileSync(join(files, 'ouvrages-1.json'), jsonPage([ouv[0], badOuvrage, extra, ...ouv.slice(3, 60)], ouv.length));
@@ -46,7 +46,8 @@ describe('ingest --from-files', () => {
   });
 
   it('prints read, kept and rejected per collection', () => {
-    assert.deepEqual({ ...summary.tallies.ouvrages, ignoredFields: undefined }, { read: ouv.length, kept: ouv.length - 1, rejected: 1, ignoredFields: undefined });
+    assert.deepEqual({ ...summary.tallies.ouvrages, ignoredFields: undefined },
+      { read: ouv.length, kept: ouv.length, rejected: 0, flagged: 1, reasons: {}, flags: { 'code_precision_coord : code hors de la liste': 1 }, ignoredFields: undefined });
     assert.deepEqual(summary.tallies.ouvrages.ignoredFields, { champ_nouveau: 1 });
     const p = summary.tallies.points_prelevement;
     assert.deepEqual([p.read, p.kept, p.rejected], [pts.length + 1, pts.length - 1, 2]);
@@ -61,11 +62,13 @@ describe('ingest --from-files', () => {
   it('writes each reject with its file, line or position, field and reason', () => {
     const rejects = readRejects(root);
     assert.equal(rejects.length, 7);
+    assert.equal(rejects.filter((r) => !r.kept).length, 6);
     const find = (field: string) => rejects.find((r) => r.field === field)!;
-    const enumReject = find('code_precision_coord');
-    assert.equal(enumReject.source, join(files, 'ouvrages-1.json'));
-    assert.equal(enumReject.index, 1);
-    assert.match(enumReject.reason, /liste de codes/);
+    const flagged = find('code_precision_coord');
+    assert.equal(flagged.kept, true, 'a code outside its list is kept and flagged');
+    assert.equal(flagged.source, join(files, 'ouvrages-1.json'));
+    assert.equal(flagged.index, 1);
+    assert.match(flagged.reason, /hors de la liste/);
     const orphan = find('code_ouvrage');
     assert.equal(orphan.collection, 'points_prelevement');
     assert.match(orphan.reason, /ouvrage inconnu/);

@@ -6,7 +6,7 @@ import type { Geometry } from 'geojson';
 import { fromByteBuffer, type HeaderMeta } from 'flatgeobuf/lib/mjs/header-meta.js';
 import { Feature as FgbFeature } from 'flatgeobuf/lib/mjs/flat-geobuf/feature.js';
 import { GeometryType } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry-type.js';
-import { PropertyDecoder, pointXY } from './properties.js';
+import { PropertyDecoder, pointXY, propertiesRange, u32 } from './properties.js';
 import { fromGeometry } from 'flatgeobuf/lib/mjs/geojson/geometry.js';
 import type { RangeSource } from '../range-client.js';
 import type { Rect } from '../../types.js';
@@ -46,17 +46,44 @@ export function levelBounds(numItems: number, nodeSize: number): { bounds: [numb
 
 export async function readLayout(source: RangeSource): Promise<FileLayout> {
   const head = await source.read(0, 12);
-  for (let i = 0; i < 3; i++) {
+  if (head.length < 12) throw new Error(`not a FlatGeobuf file (${source.size} bytes, shorter than its magic bytes and header size)`);
+  // "fgb", major version 3, "fgb", patch version: the major version and the second "fgb" are fixed.
+  for (const i of [0, 1, 2, 3, 4, 5, 6]) {
     if (head[i] !== MAGIC[i]) throw new Error('not a FlatGeobuf file (bad magic bytes)');
   }
   const headerLength = new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(8, true);
   if (headerLength < 8 || headerLength > 10 * 1024 * 1024) throw new Error('not a FlatGeobuf file (bad header size)');
+  if (12 + headerLength > source.size) throw new Error(`truncated FlatGeobuf file: header of ${headerLength} bytes announced, file has ${source.size} bytes`);
   const headerBytes = await source.read(8, 4 + headerLength);
-  const header = fromByteBuffer(new flatbuffers.ByteBuffer(headerBytes.slice()));
+  let header: HeaderMeta;
+  try {
+    header = fromByteBuffer(new flatbuffers.ByteBuffer(headerBytes.slice()));
+  } catch (error) {
+    throw new Error(`corrupt FlatGeobuf header (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+  }
+  checkHeader(header);
   const { bounds, numNodes } = levelBounds(header.featuresCount, header.indexNodeSize);
   const indexOffset = 12 + headerLength;
   const indexLength = numNodes * NODE_ITEM_BYTES;
-  return { header, indexOffset, indexLength, featuresOffset: indexOffset + indexLength, levelBounds: bounds, numNodes };
+  const featuresOffset = indexOffset + indexLength;
+  if (featuresOffset > source.size) {
+    throw new Error(`truncated FlatGeobuf file: header and index of ${header.featuresCount} features need ${featuresOffset} bytes, file has ${source.size}`);
+  }
+  return { header, indexOffset, indexLength, featuresOffset, levelBounds: bounds, numNodes };
+}
+
+/** Header sanity: values a writer cannot have produced mean garbage bytes, not data. */
+function checkHeader(header: HeaderMeta): void {
+  const bad = (what: string) => { throw new Error(`corrupt FlatGeobuf header (${what})`); };
+  if (!Number.isSafeInteger(header.featuresCount) || header.featuresCount < 0) bad(`feature count ${header.featuresCount}`);
+  if (!Number.isInteger(header.indexNodeSize) || header.indexNodeSize === 1 || header.indexNodeSize > 65535) bad(`index node size ${header.indexNodeSize}`);
+  if (!(header.geometryType in GeometryType)) bad(`geometry type ${header.geometryType}`);
+  if (header.envelope && header.envelope.some((v) => Number.isNaN(v))) bad('envelope');
+  const names = new Set<string>();
+  for (const column of header.columns ?? []) {
+    if (!column.name || names.has(column.name)) bad(`column name « ${column.name} »`);
+    names.add(column.name);
+  }
 }
 
 function intersects(view: DataView, at: number, rect: Rect): boolean {
@@ -78,12 +105,16 @@ export async function searchIndex(source: RangeSource, layout: FileLayout, rect:
     const next: number[] = [];
     for (const [start, end] of ranges) {
       const bytes = await source.read(layout.indexOffset + start * NODE_ITEM_BYTES, (end - start) * NODE_ITEM_BYTES);
+      if (bytes.length !== (end - start) * NODE_ITEM_BYTES) throw new Error(`truncated index (nodes ${start}-${end})`);
       const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       for (let pos = start; pos < end; pos++) {
         const at = (pos - start) * NODE_ITEM_BYTES;
         if (!intersects(view, at, rect)) continue;
-        if (isLeaf) next.push(pos - bounds[0][0]);
-        else next.push(Number(view.getBigUint64(at + 32, true)));
+        if (isLeaf) { next.push(pos - bounds[0][0]); continue; }
+        const child = Number(view.getBigUint64(at + 32, true));
+        // A child outside the level below is garbage in the tree, not a node to read.
+        if (child < bounds[level - 1][0] || child >= bounds[level - 1][1]) throw new Error(`corrupt index (node ${pos} points to ${child})`);
+        next.push(child);
       }
     }
     if (isLeaf) return Uint32Array.from(next);
@@ -109,14 +140,50 @@ function coalesce(ranges: [number, number][]): [number, number][] {
 /** Byte offsets (relative to the features section) of features [from, to], plus the end of `to`. */
 export async function featureOffsets(source: RangeSource, layout: FileLayout, from: number, to: number): Promise<Float64Array> {
   const count = layout.header.featuresCount;
+  if (from < 0 || to >= count || to < from) throw new Error(`features ${from}-${to} outside 0-${count - 1}`);
   const leafStart = layout.levelBounds[0][0];
   const last = Math.min(to + 1, count - 1);
-  const bytes = await source.read(layout.indexOffset + (leafStart + from) * NODE_ITEM_BYTES, (last - from + 1) * NODE_ITEM_BYTES);
+  const length = (last - from + 1) * NODE_ITEM_BYTES;
+  const bytes = await source.read(layout.indexOffset + (leafStart + from) * NODE_ITEM_BYTES, length);
+  if (bytes.length !== length) throw new Error(`truncated index (leaves ${from}-${last})`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float64Array(to - from + 2);
   for (let i = 0; i <= last - from; i++) out[i] = Number(view.getBigUint64(i * NODE_ITEM_BYTES + 32, true));
   if (to + 1 >= count) out[to - from + 1] = source.size - layout.featuresOffset;
+  // Bounds check: offsets grow and stay inside the features section, or the index is garbage.
+  const end = source.size - layout.featuresOffset;
+  for (let i = 0; i < out.length; i++) {
+    if (out[i] > end || (i > 0 && out[i] <= out[i - 1])) throw new Error(`corrupt index or truncated file (feature ${from + i} at offset ${out[i]}, features section of ${end} bytes)`);
+  }
   return out;
+}
+
+/** Checks that the feature at `position` of `bytes` fills exactly `span` bytes (its size prefix agrees with the index). */
+export function checkFeatureSpan(bytes: Uint8Array, position: number, span: number, index: number): void {
+  if (position + 4 > bytes.length) throw new Error(`feature ${index} lies past the end of the file`);
+  const size = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(position, true);
+  if (size + 4 !== span || position + span > bytes.length) {
+    throw new Error(`feature ${index}: size prefix ${size} disagrees with the index (${span - 4} bytes): corrupt or truncated file`);
+  }
+  checkFeatureTables(bytes, position, index);
+}
+
+/**
+ * Cheap structural check of one size-prefixed feature: its root table, vtable and properties vector
+ * lie inside its own bytes. Garbage inside a value cannot be told from data; garbage in the structure can.
+ */
+export function checkFeatureTables(bytes: Uint8Array, position: number, index: number): void {
+  const end = position + 4 + u32(bytes, position);
+  const root = position + 4;
+  const table = root + u32(bytes, root);
+  const vtable = table - (u32(bytes, table) | 0);
+  const inside = (at: number, length: number) => at >= root && at + length <= end;
+  let ok = end <= bytes.length && inside(table, 4) && inside(vtable, 4);
+  if (ok) {
+    const range = propertiesRange(bytes, position);
+    ok = !range || (range[0] >= root && range[1] <= end);
+  }
+  if (!ok) throw new Error(`feature ${index}: tables outside its ${end - root} bytes (corrupt file)`);
 }
 
 export interface DecodeOptions {

@@ -38,10 +38,17 @@ export function writeIdIndex(path: string, ids: string[], order: Uint32Array): v
 export class IdIndex {
   private constructor(private source: RangeSource, private width: number, private count: number) {}
 
-  static async open(source: RangeSource): Promise<IdIndex> {
+  /** Checks the sidecar against its file: magic, record width, one record per feature, exact size. */
+  static async open(source: RangeSource, featuresCount?: number): Promise<IdIndex> {
     const head = Buffer.from(await source.read(0, HEADER_BYTES));
-    if (head.toString('latin1', 0, 8) !== MAGIC) throw new Error('not an id index');
-    return new IdIndex(source, head.readUInt32LE(8), head.readUInt32LE(12));
+    if (head.length < HEADER_BYTES || head.toString('latin1', 0, 8) !== MAGIC) throw new Error('not an id index (bad magic bytes)');
+    const width = head.readUInt32LE(8);
+    const count = head.readUInt32LE(12);
+    if (width < 1 || width > 4096) throw new Error(`corrupt id index (record width ${width})`);
+    if (featuresCount !== undefined && count !== featuresCount) throw new Error(`id index holds ${count} ids, its file ${featuresCount} features`);
+    const expected = HEADER_BYTES + count * (width + 4);
+    if (source.size !== expected) throw new Error(`${source.size < expected ? 'truncated' : 'corrupt'} id index: ${expected} bytes expected, ${source.size} found`);
+    return new IdIndex(source, width, count);
   }
 
   async lookup(id: string): Promise<number | null> {

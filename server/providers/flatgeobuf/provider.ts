@@ -1,7 +1,9 @@
 // Provider over one FlatGeobuf file (local path or http(s) URL), read by range, never whole.
 import { withNeeds, type Feature, type FeaturePredicate, type Provider, type ProviderQuery, type ProviderResult, type ProviderStats, type Rect, type ScanOptions } from '../../types.js';
 import { CachedRangeSource, openRangeSource, type RangeSource } from '../range-client.js';
-import { decodeFeature, featureOffsets, readLayout, searchIndex, type DecodeOptions, type FileLayout } from './format.js';
+import { checkFeatureSpan, checkFeatureTables, decodeFeature, featureOffsets, readLayout, searchIndex, type DecodeOptions, type FileLayout } from './format.js';
+import { checkLayout } from './validate.js';
+import { asDataFileError, DataFileError } from '../data-error.js';
 import { envelopeOf } from '../../cql2/geometry.js';
 import { IdIndex } from './id-index.js';
 import { PropertyDecoder, pointXY } from './properties.js';
@@ -78,6 +80,8 @@ export class FlatGeobufProvider implements Provider {
     private layout: FileLayout,
     private ids: IdIndex | null,
     private options: FlatGeobufProviderOptions,
+    /** For errors and logs only (never sent to clients). */
+    readonly location: string,
   ) {
     this.decodeOptions = { geometry: true, jsonColumns: new Set(options.jsonColumns ?? []) };
     this.idDecoder = new PropertyDecoder(layout.header.columns ?? [], options.idProperties);
@@ -105,6 +109,7 @@ export class FlatGeobufProvider implements Provider {
     const idValues = this.idDecoder.decode(bytes, position);
     const ids = this.options.idProperties;
     const id = ids.length === 1 ? String(idValues[ids[0]]) : ids.map((p) => idValues[p]).join('_');
+    checkId(idValues, ids, index);
     let geometry: Feature['geometry'] = null;
     if (this.layout.header.geometryType === GeometryType.Point) {
       const xy = pointXY(bytes, position);
@@ -117,16 +122,22 @@ export class FlatGeobufProvider implements Provider {
 
   static async open(location: string, options: FlatGeobufProviderOptions): Promise<FlatGeobufProvider> {
     const blocks = Math.max(16, Math.floor((options.cacheBytes ?? 32 * 1024 * 1024) / (64 * 1024)));
-    const source = new CachedRangeSource(await openRangeSource(location), 64 * 1024, blocks);
+    let source: RangeSource;
     try {
-      const layout = await readLayout(source);
-      let ids: IdIndex | null = null;
+      source = new CachedRangeSource(await openRangeSource(location), 64 * 1024, blocks);
+    } catch (error) {
+      throw asDataFileError(location, error);
+    }
+    try {
+      let layout: FileLayout;
       try {
-        ids = await IdIndex.open(new CachedRangeSource(await openRangeSource(`${location}.ids`), 16 * 1024, 256));
-      } catch {
-        ids = null; // no sidecar: lookups by id fall back to a scan
+        layout = await readLayout(source);
+        await checkLayout(source, layout, { leaves: !/^https?:\/\//i.test(location) }); // remote: no extra megabytes at open
+      } catch (error) {
+        throw asDataFileError(location, error);
       }
-      return new FlatGeobufProvider(source, layout, ids, options);
+      const ids = await openIds(`${location}.ids`, layout.header.featuresCount);
+      return new FlatGeobufProvider(source, layout, ids, options, location);
     } catch (error) {
       await source.close();
       throw error;
@@ -146,6 +157,24 @@ export class FlatGeobufProvider implements Provider {
   }
 
   async query(query: ProviderQuery): Promise<ProviderResult> {
+    try {
+      const result = await this.unguardedQuery(query);
+      return { features: this.guard(result.features), numberMatched: () => result.numberMatched().catch((error) => { throw asDataFileError(this.location, error); }) };
+    } catch (error) {
+      throw asDataFileError(this.location, error);
+    }
+  }
+
+  /** Any error while reading or decoding is the file's: a 503 for its collection, never null features. */
+  private async *guard<T>(iterable: AsyncIterable<T>): AsyncGenerator<T> {
+    try {
+      yield* iterable;
+    } catch (error) {
+      throw asDataFileError(this.location, error);
+    }
+  }
+
+  private async unguardedQuery(query: ProviderQuery): Promise<ProviderResult> {
     const { offset, limit } = query;
     const candidates = query.bbox && this.indexed ? await searchIndex(this.source, this.layout, query.bbox) : null;
     if (query.bbox && !this.indexed) query = { ...query, predicate: inBbox(query.bbox, query.predicate) };
@@ -188,7 +217,11 @@ export class FlatGeobufProvider implements Provider {
   }
 
   /** scan() in arrays of up to BATCH features: one await per batch, not per feature (tiles read ~10⁶). */
-  async *scanBatches(bbox?: Rect, predicate?: FeaturePredicate, options: ScanOptions = {}): AsyncIterable<Feature[]> {
+  scanBatches(bbox?: Rect, predicate?: FeaturePredicate, options: ScanOptions = {}): AsyncIterable<Feature[]> {
+    return this.guard(this.unguardedBatches(bbox, predicate, options));
+  }
+
+  private async *unguardedBatches(bbox?: Rect, predicate?: FeaturePredicate, options: ScanOptions = {}): AsyncIterable<Feature[]> {
     if (bbox && !this.indexed) { predicate = inBbox(bbox, predicate); bbox = undefined; }
     const project = options.properties
       ? { columns: new Set([...options.properties, ...this.options.idProperties]), geometry: true, jsonColumns: this.decodeOptions.jsonColumns }
@@ -198,8 +231,17 @@ export class FlatGeobufProvider implements Provider {
   }
 
   async get(id: string): Promise<Feature | null> {
+    try {
+      return await this.unguardedGet(id);
+    } catch (error) {
+      throw asDataFileError(this.location, error);
+    }
+  }
+
+  private async unguardedGet(id: string): Promise<Feature | null> {
     if (this.ids) {
       const index = await this.ids.lookup(id);
+      if (index !== null && index >= this.layout.header.featuresCount) throw new DataFileError(`${this.location}.ids`, `id index points to feature ${index} of ${this.layout.header.featuresCount}`);
       if (index === null) return null;
       for await (const feature of this.readRange(index, index)) return feature.id === id ? feature : null;
       return null;
@@ -219,6 +261,7 @@ export class FlatGeobufProvider implements Provider {
   private toFeature(bytes: Uint8Array, position: number, index: number, decode = this.decodeOptions): Feature {
     const { geometry, properties } = decodeFeature(bytes, position, this.layout.header, decode);
     const idProperties = this.options.idProperties;
+    checkId(properties, idProperties, index);
     const id = idProperties.length === 1 ? String(properties[idProperties[0]]) : idProperties.map((p) => properties[p]).join('_');
     return { id, index, geometry, properties };
   }
@@ -255,13 +298,21 @@ export class FlatGeobufProvider implements Provider {
       return;
     }
     const offsets = await featureOffsets(this.source, this.layout, from, to);
-    const bb = await this.source.read(this.layout.featuresOffset + offsets[0], offsets[to - from + 1] - offsets[0]);
+    const bb = await this.readFeatures(offsets[0], offsets[to - from + 1]);
     const batch: Feature[] = [];
     for (let i = from; i <= to; i++) {
+      checkFeatureSpan(bb, offsets[i - from] - offsets[0], offsets[i - from + 1] - offsets[i - from], i);
       const feature = this.filtered(bb, offsets[i - from] - offsets[0], i, mode);
       if (feature) batch.push(feature);
     }
     if (batch.length) yield batch;
+  }
+
+  /** The features section's bytes [start, end), all of them or an error (bounds-checked). */
+  private async readFeatures(start: number, end: number): Promise<Uint8Array> {
+    const bytes = await this.source.read(this.layout.featuresOffset + start, end - start);
+    if (bytes.length !== end - start) throw new Error(`truncated file: ${end - start} feature bytes asked at ${start}, ${bytes.length} read`);
+    return bytes;
   }
 
   /** Streams the features section in large chunks, from feature `from` to `to`. */
@@ -279,11 +330,14 @@ export class FlatGeobufProvider implements Provider {
       let at = 0;
       while (at + 4 <= bytes.length && index <= to) {
         const size = view.getUint32(at, true);
+        if (size === 0) throw new Error(`feature ${index}: empty size prefix (corrupt file)`);
         if (at + 4 + size > bytes.length) {
-          if (at === 0) throw new Error(`feature ${index} is larger than the scan chunk or the file is truncated`);
+          if (position + at + 4 + size > this.source.size) throw new Error(`feature ${index} runs past the end of the file (truncated or corrupt)`);
+          if (at === 0) throw new Error(`feature ${index} is larger than the scan chunk`);
           break;
         }
         if (index >= from) {
+          checkFeatureTables(bytes, at, index);
           const feature = this.filtered(bytes, at, index, mode);
           // Capped batches: a page that stops early has decoded at most BATCH matches too many.
           if (feature && batch.push(feature) >= BATCH) { yield batch; batch = []; }
@@ -294,6 +348,9 @@ export class FlatGeobufProvider implements Provider {
       if (bytes.length === 0) break;
       position += at;
     }
+    if (position < this.source.size && index <= to) throw new Error(`bytes left after feature ${index - 1} (corrupt file)`);
+    // Fewer features than the header promises: the file was cut at a feature boundary.
+    if (index <= to && to < this.layout.header.featuresCount) throw new Error(`file ends after ${index} of ${this.layout.header.featuresCount} features (truncated)`);
     if (batch.length) yield batch;
   }
 
@@ -306,9 +363,11 @@ export class FlatGeobufProvider implements Provider {
       const from = indices[i];
       const to = indices[j];
       const offsets = await featureOffsets(this.source, this.layout, from, to);
-      const bb = await this.source.read(this.layout.featuresOffset + offsets[0], offsets[to - from + 1] - offsets[0]);
+      const bb = await this.readFeatures(offsets[0], offsets[to - from + 1]);
       const batch: Feature[] = [];
       for (let k = i; k <= j; k++) {
+        const at = indices[k] - from;
+        checkFeatureSpan(bb, offsets[at] - offsets[0], offsets[at + 1] - offsets[at], indices[k]);
         const feature = this.filtered(bb, offsets[indices[k] - from] - offsets[0], indices[k], mode);
         if (feature) batch.push(feature);
       }
@@ -316,6 +375,27 @@ export class FlatGeobufProvider implements Provider {
       i = j + 1;
     }
   }
+}
+
+/** The id sidecar: absent is fine (lookups scan), present but inconsistent with the file is not. */
+async function openIds(location: string, featuresCount: number): Promise<IdIndex | null> {
+  let source: RangeSource;
+  try {
+    source = new CachedRangeSource(await openRangeSource(location), 16 * 1024, 256);
+  } catch {
+    return null; // no sidecar: lookups by id fall back to a scan
+  }
+  try {
+    return await IdIndex.open(source, featuresCount);
+  } catch (error) {
+    await source.close();
+    throw asDataFileError(location, error);
+  }
+}
+
+/** Every feature has its id columns: one without is garbage bytes decoded, not a feature to serve. */
+function checkId(values: Record<string, unknown>, idProperties: string[], index: number): void {
+  for (const p of idProperties) if (values[p] === null || values[p] === undefined) throw new Error(`feature ${index} has no ${p} (corrupt file)`);
 }
 
 function inBbox(bbox: Rect, predicate?: FeaturePredicate): FeaturePredicate {
