@@ -8,6 +8,7 @@ import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { createApp, defaultParts, MAX_HEADER_SIZE } from './server/app.js';
+import { checkBaseUrl } from './server/context.js';
 import { openCatalog, ReloadingCatalog, resolveDataDir } from './server/catalog.js';
 import { AccessConfigError, ClusterStore, loadAccessConfig, registerAccessCommands, serveClusterRateLimits, withAccess, type AccessConfig } from './server/auth/index.js';
 import type { BuildProgress } from './collections/build.js';
@@ -61,6 +62,7 @@ program.command('serve')
     const dataDir = resolve(options.data);
     // Read first: a mistake in it stops the start before any dataset is built.
     const accessConfig = options.config ? loadAccessConfig(options.config) : undefined;
+    if (options.baseUrl) options.baseUrl = checkBaseUrl(options.baseUrl);
     if (cluster.isPrimary && !datasetPresent(dataDir)) {
       logger.info({ dataDir, scale: options.scale }, 'no dataset found: building the default (synthetic) dataset');
       await build(dataDir, options.scale);
@@ -96,7 +98,7 @@ program.command('serve')
     });
     const app = createApp({
       info: { ...SERVICE_INFO, baseUrl: options.baseUrl }, catalog: access ? access.catalog : () => catalog.catalog(), logger,
-      parts: defaultParts(TILES_OPTIONS), before: access?.before, pageCacheBytes: options.pageCache * 1024 * 1024,
+      parts: defaultParts(TILES_OPTIONS), before: access?.before, pageCacheBytes: options.pageCache * 1024 * 1024, trustProxy: accessConfig?.trustProxy,
     });
     const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, (req, res) => {
       catalog.track(res); // a swapped-out catalog is closed only after the requests begun before the swap

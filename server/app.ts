@@ -28,6 +28,11 @@ export interface AppOptions {
   before?: express.RequestHandler[];
   /** Bytes of recently served GeoJSON pages kept in memory (0 disables). Default 64 MiB. */
   pageCacheBytes?: number;
+  /**
+   * Express `trust proxy`: which hops may set X-Forwarded-For/-Host/-Proto. Default false: those
+   * headers are ignored unless the operator says a proxy is in front (access config `trustProxy`).
+   */
+  trustProxy?: boolean | number | string | string[];
 }
 
 export function defaultParts(tiles: TilesOptions = {}): ApiPart[] {
@@ -44,7 +49,7 @@ export function createApp(options: AppOptions): express.Express {
   const ctx: ServerContext = { info: options.info, catalog: options.catalog, conformance: new Set([...CORE_CONFORMANCE, ...parts.flatMap((p) => p.conformance ?? [])]) };
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', options.trustProxy ?? false);
   app.set('query parser', 'simple');
   if (options.before?.length) app.use(...options.before);
   else app.use((_req, res, next) => { res.set('Access-Control-Allow-Origin', '*'); next(); });
