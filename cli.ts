@@ -9,6 +9,7 @@ import { createServer } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { createApp, defaultParts, MAX_HEADER_SIZE } from './server/app.js';
 import { checkBaseUrl } from './server/context.js';
+import { hardenServer } from './server/security.js';
 import { openCatalog, ReloadingCatalog, resolveDataDir } from './server/catalog.js';
 import { AccessConfigError, ClusterStore, loadAccessConfig, registerAccessCommands, serveClusterRateLimits, withAccess, type AccessConfig } from './server/auth/index.js';
 import type { BuildProgress } from './collections/build.js';
@@ -108,9 +109,7 @@ program.command('serve')
       const port = typeof address === 'object' && address ? address.port : options.port;
       logger.info({ url: `http://localhost:${port}`, dataDir: catalog.dataDir, access: options.config ? resolve(options.config) : 'public', worker: cluster.isWorker ? cluster.worker?.id : undefined }, 'serving');
     });
-    // Longer than common proxies' idle timeouts, so a reused connection is never closed under a client.
-    server.keepAliveTimeout = 65_000;
-    server.headersTimeout = 66_000;
+    hardenServer(server); // headers, request, keep-alive and idle-socket timeouts (server/security.ts)
     const stop = () => { server.close(() => void catalog.close().then(() => process.exit(0))); setTimeout(() => process.exit(0), 5000).unref(); };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);

@@ -7,6 +7,7 @@ import type { Catalog } from './catalog.js';
 import type { ServerContext, ServiceInfo } from './context.js';
 import { NotFound, OgcError } from './errors.js';
 import { PAGES_JS } from './formats/html-client.js';
+import { LEAFLET_MAP_JS, TILES_MAP_JS } from './formats/html-maps.js';
 import { collectionsRouter } from './routes/collections.js';
 import { itemsRouter } from './routes/items.js';
 import { CORE_CONFORMANCE, landingRouter } from './routes/landing.js';
@@ -17,6 +18,7 @@ import { tilesPart, type TilesOptions } from './routes/tiles.js';
 import { formatsPart } from './routes/formats.js';
 import { apiDocsPart } from './routes/api-docs.js';
 import type { ApiPart } from './part.js';
+import { securityHeaders } from './security.js';
 
 export interface AppOptions {
   info: ServiceInfo;
@@ -51,10 +53,13 @@ export function createApp(options: AppOptions): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy ?? false);
   app.set('query parser', 'simple');
+  app.use(securityHeaders(options.info.baseUrl));
   if (options.before?.length) app.use(...options.before);
   else app.use((_req, res, next) => { res.set('Access-Control-Allow-Origin', '*'); next(); });
   app.use('/assets/leaflet', express.static(dirname(require.resolve('leaflet/dist/leaflet.js')), { maxAge: '7d', immutable: true }));
-  app.get('/assets/web/pages.js', (_req, res) => { res.type('text/javascript').set('Cache-Control', 'public, max-age=3600').send(PAGES_JS); });
+  for (const [file, source] of [['pages.js', PAGES_JS], ['leaflet-map.js', LEAFLET_MAP_JS], ['tiles-map.js', TILES_MAP_JS]]) {
+    app.get(`/assets/web/${file}`, (_req, res) => { res.type('text/javascript').set('Cache-Control', 'public, max-age=3600').send(source); });
+  }
 
   const some = <T>(list: (T | undefined)[]) => list.filter((x): x is T => x !== undefined);
   for (const part of parts) if (part.router) app.use(part.router(ctx));
