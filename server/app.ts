@@ -69,7 +69,10 @@ export function createApp(options: AppOptions): express.Express {
 
   app.use((req: Request) => { throw new NotFound(`Ressource « ${req.path} » inconnue`); });
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const ogc = error instanceof OgcError ? error : null;
+    const status4xx = (error as { status?: unknown })?.status;
+    // Express's own client errors (a path parameter that does not decode: `%ff`) are 400s, not 500s.
+    const ogc = error instanceof OgcError ? error
+      : typeof status4xx === 'number' && status4xx >= 400 && status4xx < 500 ? new OgcError(status4xx, 'InvalidParameterValue', 'Chemin de la requête invalide : encodage URL incorrect') : null;
     if (!ogc) options.logger?.error({ err: error, url: req.originalUrl }, 'unexpected error');
     if (res.headersSent) { res.destroy(); return; }
     const status = ogc?.status ?? 500;

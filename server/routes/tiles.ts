@@ -376,7 +376,7 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     400: { description: 'Paramètre invalide' }, 404: { description: 'Hors de la matrice ou jeu de matrices inconnu' },
   };
   const json = (summary: string, operationId: string, extra: Record<string, unknown> = {}) =>
-    ({ get: { summary, operationId, ...extra, responses: { 200: { description: summary, content: { 'application/json': {} } }, 404: { description: 'Inconnu' } } } });
+    ({ get: { summary, operationId, ...extra, responses: { 200: { description: summary, content: { 'application/json': {}, 'text/html': {} } }, 404: { description: 'Inconnu' } } } });
   const tmsParam = { name: 'tileMatrixSetId', in: 'path', required: true, schema: { type: 'string', enum: ['WebMercatorQuad', 'WorldCRS84Quad'] } };
   const fParam = (values: string[]) => ({ name: 'f', in: 'query', schema: { type: 'string', enum: values } });
 

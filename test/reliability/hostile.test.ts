@@ -89,6 +89,16 @@ describe('URL and header caps', () => {
   });
 });
 
+describe('paths that do not decode', () => {
+  it('a path segment with a bad percent-encoding is a 400 with an OGC body, not a 500', async () => {
+    for (const path of ['/collections/%ff', '/collections/sites/items/%%', '/collections/sites/tiles/%E0%A4%A/0/0/0', '/tileMatrixSets/%C0']) {
+      const res = await request(app).get(path);
+      assert.equal(res.status, 400, path);
+      assert.equal(res.body.code, 'InvalidParameterValue');
+    }
+  });
+});
+
 describe('CQL2 and sort bounds: 400 naming the bound, in French', () => {
   const q = (filter: string, lang = 'cql2-text') => `/collections/sites/items?filter-lang=${lang}&filter=${encodeURIComponent(filter)}`;
   const refused = async (url: string, pattern: RegExp) => {
