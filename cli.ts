@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { createApp, defaultParts, MAX_HEADER_SIZE } from './server/app.js';
 import { checkBaseUrl } from './server/context.js';
 import { hardenServer } from './server/security.js';
+import { startLoopMonitor } from './server/loop-monitor.js';
 import { openCatalog, ReloadingCatalog, resolveDataDir } from './server/catalog.js';
 import { AccessConfigError, ClusterStore, loadAccessConfig, registerAccessCommands, serveClusterRateLimits, withAccess, type AccessConfig } from './server/auth/index.js';
 import type { BuildProgress } from './collections/build.js';
@@ -110,7 +111,10 @@ program.command('serve')
       logger.info({ url: `http://localhost:${port}`, dataDir: catalog.dataDir, access: options.config ? resolve(options.config) : 'public', worker: cluster.isWorker ? cluster.worker?.id : undefined }, 'serving');
     });
     hardenServer(server); // headers, request, keep-alive and idle-socket timeouts (server/security.ts)
-    const stop = () => { server.close(() => void catalog.close().then(() => process.exit(0))); setTimeout(() => process.exit(0), 5000).unref(); };
+    const loop = startLoopMonitor();
+    // A worker is disconnected by the primary before its SIGTERM: report then, while the log still flows.
+    if (cluster.isWorker) process.once('disconnect', () => logger.info({ eventLoop: loop.report(), worker: cluster.worker?.id }, 'disconnected: event-loop delay and peak memory'));
+    const stop = () => { logger.info({ eventLoop: loop.stop(), worker: cluster.isWorker ? cluster.worker?.id : undefined }, 'stopping: event-loop delay and peak memory'); server.close(() => void catalog.close().then(() => process.exit(0))); setTimeout(() => process.exit(0), 5000).unref(); };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   });
