@@ -9,6 +9,9 @@ import { createServer } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { createApp, defaultParts, MAX_HEADER_SIZE } from './server/app.js';
 import { collectionsCheck } from './server/routes/health.js';
+import { checkBaseUrl } from './server/context.js';
+import { hardenServer } from './server/security.js';
+import { startLoopMonitor } from './server/loop-monitor.js';
 import { openCatalog, ReloadingCatalog, resolveDataDir } from './server/catalog.js';
 import { AccessConfigError, ClusterStore, loadAccessConfig, registerAccessCommands, serveClusterRateLimits, withAccess, type AccessConfig } from './server/auth/index.js';
 import type { BuildProgress } from './collections/build.js';
@@ -63,6 +66,7 @@ program.command('serve')
     const dataDir = resolve(options.data);
     // Read first: a mistake in it stops the start before any dataset is built.
     const accessConfig = options.config ? loadAccessConfig(options.config) : undefined;
+    if (options.baseUrl) options.baseUrl = checkBaseUrl(options.baseUrl);
     if (cluster.isPrimary && !datasetPresent(dataDir)) {
       logger.info({ dataDir, scale: options.scale }, 'no dataset found: building the default (synthetic) dataset');
       await build(dataDir, options.scale);
@@ -99,7 +103,7 @@ program.command('serve')
     });
     const app = createApp({
       info: { ...SERVICE_INFO, baseUrl: options.baseUrl }, catalog: access ? access.catalog : () => catalog.catalog(), logger,
-      parts: defaultParts(TILES_OPTIONS), before: access?.before, pageCacheBytes: options.pageCache * 1024 * 1024,
+      parts: defaultParts(TILES_OPTIONS), before: access?.before, pageCacheBytes: options.pageCache * 1024 * 1024, trustProxy: accessConfig?.trustProxy,
       compression: options.compression !== false && process.env.COMPRESSION !== 'off',
       // Readiness on the whole data; restricted collections are counted, not named.
       readiness: [collectionsCheck(() => catalog.catalog(), { named: (id) => !access || access.scoper.policy.accessOf(id) === 'public' })],
@@ -112,10 +116,11 @@ program.command('serve')
       const port = typeof address === 'object' && address ? address.port : options.port;
       logger.info({ url: `http://localhost:${port}`, dataDir: catalog.dataDir, access: options.config ? resolve(options.config) : 'public', worker: cluster.isWorker ? cluster.worker?.id : undefined }, 'serving');
     });
-    // Longer than common proxies' idle timeouts, so a reused connection is never closed under a client.
-    server.keepAliveTimeout = 65_000;
-    server.headersTimeout = 66_000;
-    const stop = () => { server.close(() => void catalog.close().then(() => process.exit(0))); setTimeout(() => process.exit(0), 5000).unref(); };
+    hardenServer(server); // headers, request, keep-alive and idle-socket timeouts (server/security.ts)
+    const loop = startLoopMonitor();
+    // A worker is disconnected by the primary before its SIGTERM: report then, while the log still flows.
+    if (cluster.isWorker) process.once('disconnect', () => logger.info({ eventLoop: loop.report(), worker: cluster.worker?.id }, 'disconnected: event-loop delay and peak memory'));
+    const stop = () => { logger.info({ eventLoop: loop.stop(), worker: cluster.isWorker ? cluster.worker?.id : undefined }, 'stopping: event-loop delay and peak memory'); server.close(() => void catalog.close().then(() => process.exit(0))); setTimeout(() => process.exit(0), 5000).unref(); };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   });

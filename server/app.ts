@@ -9,6 +9,7 @@ import { NotFound, OgcError } from './errors.js';
 import { DataFileError } from './providers/data-error.js';
 import { unavailable } from './context.js';
 import { PAGES_JS } from './formats/html-client.js';
+import { LEAFLET_MAP_JS, TILES_MAP_JS } from './formats/html-maps.js';
 import { collectionsRouter } from './routes/collections.js';
 import { itemsRouter } from './routes/items.js';
 import { CORE_CONFORMANCE, landingRouter } from './routes/landing.js';
@@ -22,6 +23,7 @@ import { qgisPart } from './routes/qgis.js';
 import type { ApiPart } from './part.js';
 import { compressionMiddleware } from './compression.js';
 import { collectionsCheck, healthRouter, type ReadinessCheck } from './routes/health.js';
+import { securityHeaders } from './security.js';
 
 export interface AppOptions {
   info: ServiceInfo;
@@ -37,6 +39,11 @@ export interface AppOptions {
   compression?: boolean;
   /** Checks of /readyz; default: every collection of `catalog` is open. */
   readiness?: ReadinessCheck[];
+  /**
+   * Express `trust proxy`: which hops may set X-Forwarded-For/-Host/-Proto. Default false: those
+   * headers are ignored unless the operator says a proxy is in front (access config `trustProxy`).
+   */
+  trustProxy?: boolean | number | string | string[];
 }
 
 export function defaultParts(tiles: TilesOptions = {}): ApiPart[] {
@@ -53,15 +60,18 @@ export function createApp(options: AppOptions): express.Express {
   const ctx: ServerContext = { info: options.info, catalog: options.catalog, conformance: new Set([...CORE_CONFORMANCE, ...parts.flatMap((p) => p.conformance ?? [])]) };
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', options.trustProxy ?? false);
   app.set('query parser', 'simple');
+  app.use(securityHeaders(options.info.baseUrl));
   if (options.compression !== false) app.use(compressionMiddleware());
   // Probes first: no credentials, no rate limit.
   app.use(healthRouter(options.readiness ?? [collectionsCheck(options.catalog)]));
   if (options.before?.length) app.use(...options.before);
   else app.use((_req, res, next) => { res.set('Access-Control-Allow-Origin', '*'); next(); });
   app.use('/assets/leaflet', express.static(dirname(require.resolve('leaflet/dist/leaflet.js')), { maxAge: '7d', immutable: true }));
-  app.get('/assets/web/pages.js', (_req, res) => { res.type('text/javascript').set('Cache-Control', 'public, max-age=3600').send(PAGES_JS); });
+  for (const [file, source] of [['pages.js', PAGES_JS], ['leaflet-map.js', LEAFLET_MAP_JS], ['tiles-map.js', TILES_MAP_JS]]) {
+    app.get(`/assets/web/${file}`, (_req, res) => { res.type('text/javascript').set('Cache-Control', 'public, max-age=3600').send(source); });
+  }
 
   const some = <T>(list: (T | undefined)[]) => list.filter((x): x is T => x !== undefined);
   for (const part of parts) if (part.router) app.use(part.router(ctx));
@@ -76,7 +86,10 @@ export function createApp(options: AppOptions): express.Express {
       options.logger?.error({ file: error.file, reason: error.message, url: req.originalUrl }, 'data file unreadable');
       error = unavailable(collectionOfPath(req.path));
     }
-    const ogc = error instanceof OgcError ? error : null;
+    const status4xx = (error as { status?: unknown })?.status;
+    // Express's own client errors (a path parameter that does not decode: `%ff`) are 400s, not 500s.
+    const ogc = error instanceof OgcError ? error
+      : typeof status4xx === 'number' && status4xx >= 400 && status4xx < 500 ? new OgcError(status4xx, 'InvalidParameterValue', 'Chemin de la requête invalide : encodage URL incorrect') : null;
     if (!ogc) options.logger?.error({ err: error, url: req.originalUrl }, 'unexpected error');
     if (res.headersSent) { res.destroy(); return; }
     const status = ogc?.status ?? 500;

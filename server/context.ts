@@ -1,7 +1,7 @@
 // What every router receives: the current catalog (swappable), service metadata, extension hooks.
 import type { Request } from 'express';
 import type { Catalog, ServedCollection } from './catalog.js';
-import { NotFound, ServiceUnavailable, UnknownParameter } from './errors.js';
+import { NotFound, OgcError, ServiceUnavailable, UnknownParameter } from './errors.js';
 
 export interface ServiceInfo {
   title: string;
@@ -16,9 +16,33 @@ export interface ServerContext {
   conformance: Set<string>;
 }
 
+/** host[:port]: a DNS name, IPv4 or bracketed IPv6 address, and nothing else (no quotes, spaces, slashes). */
+const HOST = /^(?:\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?)(?::\d{1,5})?$/;
+
+export function validHost(host: string): boolean {
+  return host.length <= 261 && HOST.test(host);
+}
+
+/** A configured base URL must be absolute http(s), without query or fragment; returns it without a final slash. */
+export function checkBaseUrl(value: string): string {
+  let url: URL;
+  try { url = new URL(value); } catch { throw new Error(`base URL « ${value} » is not an absolute URL`); }
+  if (!/^https?:$/.test(url.protocol) || url.search || url.hash || url.username || url.password) throw new Error(`base URL « ${value} » must be http(s)://host[:port][/path], without query, fragment or credentials`);
+  return url.href.replace(/\/+$/, '');
+}
+
+/**
+ * Links and pages are built from the configured base URL, else from the request's Host (or
+ * X-Forwarded-Host / -Proto, which Express reads only when `trust proxy` is configured), checked
+ * strictly: a Host that is not host[:port] is a 400, never written into a page or a link.
+ */
 export function baseUrl(ctx: ServerContext, req: Request): string {
-  if (ctx.info.baseUrl) return ctx.info.baseUrl.replace(/\/$/, '');
-  return `${req.protocol}://${req.get('host')}${req.baseUrl}`;
+  if (ctx.info.baseUrl) return ctx.info.baseUrl.replace(/\/+$/, '');
+  const protocol = req.protocol.toLowerCase();
+  const host = req.host ?? `${req.socket.localAddress?.includes(':') ? `[${req.socket.localAddress}]` : req.socket.localAddress}:${req.socket.localPort}`;
+  if (protocol !== 'http' && protocol !== 'https') throw new OgcError(400, 'InvalidParameterValue', 'En-tête « X-Forwarded-Proto » invalide : http ou https attendu');
+  if (!validHost(host)) throw new OgcError(400, 'InvalidParameterValue', 'En-tête « Host » invalide : nom d\'hôte ou adresse, éventuellement suivi de « :port », attendu');
+  return `${protocol}://${host}${req.baseUrl}`;
 }
 
 export function collectionOr404(ctx: ServerContext, id: string): ServedCollection {

@@ -23,6 +23,10 @@ export class Cql2Error extends Error {
 export const MAX_FILTER_LENGTH = 20_000;
 /** Maximum nesting depth of an expression (and of brackets in CQL2-Text). */
 export const MAX_DEPTH = 64;
+/** Maximum positions (coordinate tuples) in one geometry literal. */
+export const MAX_COORDINATES = 2_000;
+/** Maximum items of an IN list or an array literal. */
+export const MAX_LIST_ITEMS = 1_000;
 
 /** Line and column of an offset in a text. */
 export function positionOf(text: string, offset: number): Cql2Position {

@@ -7,7 +7,7 @@ import { parseJsonText } from './json.js';
 import { parseText } from './text.js';
 
 export type * from './ast.js';
-export { Cql2Error, MAX_DEPTH, MAX_FILTER_LENGTH, type Cql2Position } from './errors.js';
+export { Cql2Error, MAX_COORDINATES, MAX_DEPTH, MAX_FILTER_LENGTH, MAX_LIST_ITEMS, type Cql2Position } from './errors.js';
 export { parseText } from './text.js';
 export { parseJson } from './json.js';
 export { compile } from './evaluate.js';

@@ -4,7 +4,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { baseUrl, queryStrings, type ServerContext } from '../context.js';
-import { escapeHtml, page } from '../formats/html.js';
+import { templatePage } from '../formats/html.js';
 import { langOf, t, varyOnNegotiation, type Lang } from '../i18n.js';
 import { negotiate } from '../params/format.js';
 import type { ApiPart } from '../part.js';
@@ -28,11 +28,8 @@ const INIT_JS = `window.addEventListener('load', function () {
 
 function apiPage(base: string, title: string, lang: Lang): string {
   const assets = `${base}${SWAGGER_ASSETS}`;
-  const body = `<p><a href="${escapeHtml(`${base}/api?f=json`)}" type="${escapeHtml(OPENAPI_MEDIA)}">${t(lang, 'apiJson')}</a></p>
-<div id="swagger-ui" data-url="${escapeHtml(`${base}/api?f=json`)}"></div>
-<script src="${assets}/swagger-ui-bundle.js"></script><script src="${assets}/init.js"></script>`;
-  return page({ base, lang, title: `${title} — ${t(lang, 'apiDoc')}`, breadcrumbs: [{ href: `${base}/?f=html`, label: t(lang, 'home') }] }, body,
-    { head: `<link rel="stylesheet" href="${assets}/swagger-ui.css">` });
+  return templatePage({ base, lang, title: `${title} — ${t(lang, 'apiDoc')}`, breadcrumbs: [{ href: `${base}/?f=html`, label: t(lang, 'home') }] }, 'apiDocs',
+    { jsonHref: `${base}/api?f=json`, mediaType: OPENAPI_MEDIA, assets }, { stylesheets: [`${assets}/swagger-ui.css`] });
 }
 
 export function apiDocsRouter(ctx: ServerContext): Router {

@@ -3,8 +3,8 @@ import { Router, type Request } from 'express';
 import type { ServedCollection } from '../catalog.js';
 import { baseUrl, collectionOr404, queryStrings, type ServerContext } from '../context.js';
 import type { Link } from '../formats/geojson.js';
-import { escapeHtml, linkList, mapScript, page } from '../formats/html.js';
-import { formatLabel, formatNumber, langOf, t, varyOnNegotiation, type Lang } from '../i18n.js';
+import { mapScript, templatePage } from '../formats/html.js';
+import { formatLabel, langOf, t, varyOnNegotiation, type Lang } from '../i18n.js';
 import { negotiate } from '../params/format.js';
 
 export const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
@@ -62,40 +62,27 @@ function collectionHtml(doc: Record<string, any>, collection: ServedCollection, 
   const href = `${base}/collections/${definition.id}`;
   const bbox: number[] | undefined = doc.extent?.spatial?.bbox?.[0];
   const interval: (string | null)[] | undefined = doc.extent?.temporal?.interval?.[0];
-  const facts = [
-    [t(lang, 'identifier'), `<code>${escapeHtml(definition.id)}</code>`],
-    [t(lang, 'features'), `<a href="${escapeHtml(`${href}/items?f=html`)}">${t(lang, 'featuresCount', formatNumber(lang, doc.numberOfFeatures))}</a>`],
-    ...(bbox ? [[t(lang, 'spatialExtent'), escapeHtml(bbox.map((v) => Math.round(v * 1e4) / 1e4).join(', '))]] : []),
-    ...(interval ? [[t(lang, 'temporalExtent'), escapeHtml(interval.map((v) => v ?? t(lang, 'open')).join(' — '))]] : []),
-    ...(definition.attribution ? [['Attribution', escapeHtml(definition.attribution)]] : []),
-  ].map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('');
   const map = bbox ? mapScript('map', { type: 'FeatureCollection', features: [] }, {
-    label: t(lang, 'extentMap'), extent: { minX: bbox[0], minY: bbox[1], maxX: bbox[2], maxY: bbox[3] },
+    base, label: t(lang, 'extentMap'), extent: { minX: bbox[0], minY: bbox[1], maxX: bbox[2], maxY: bbox[3] },
   }) : '';
   const tiles = (doc.links as Link[]).find((l) => l.rel === TILESETS_REL);
   // Items in every format: a first page, and the whole collection where the format streams.
-  const items = (doc.links as Link[]).filter((l) => l.rel === 'items');
-  const formats = items.map((l) => {
+  const formats = (doc.links as Link[]).filter((l) => l.rel === 'items').map((l) => {
     const key = formatOf(l);
     const streamed = key !== 'json' && key !== 'html';
-    const first = `${href}/items?f=${encodeURIComponent(key)}&limit=10`;
-    return `<tr><th scope="row">${escapeHtml(formatLabel(lang, key))}</th><td><code>${escapeHtml(l.type ?? '')}</code></td><td><a href="${escapeHtml(first)}">${t(lang, 'downloadPage')}</a></td>
-<td>${streamed ? `<a href="${escapeHtml(l.href)}">${t(lang, 'downloadAll')}</a>` : ''}</td></tr>`;
-  }).join('');
+    return { label: formatLabel(lang, key), type: l.type ?? '', first: `${href}/items?f=${encodeURIComponent(key)}&limit=10`, all: streamed ? l.href : undefined };
+  });
   const queryables = definition.properties.filter((p) => p.queryable !== false).map((p) => {
     const values = p.enum ? Object.entries(p.enum) : [];
-    const shown = values.slice(0, 12).map(([code, label]) => `<code>${escapeHtml(code)}</code> ${escapeHtml(label)}`).join('<br>');
-    return `<tr><th scope="row"><code>${escapeHtml(p.name)}</code></th><td>${escapeHtml(p.type)}</td><td>${escapeHtml(p.title)}${p.description ? `<br><small>${escapeHtml(p.description)}</small>` : ''}</td>
-<td>${shown}${values.length > 12 ? ' …' : ''}</td></tr>`;
-  }).join('');
+    return { name: p.name, type: p.type, title: p.title, description: p.description, codes: values.slice(0, 12), more: values.length > 12 };
+  });
   const queryablesLink = (doc.links as Link[]).find((l) => l.rel.endsWith('/queryables'));
-  const body = `<p>${escapeHtml(doc.description)}</p><dl class="facts">${facts}</dl>
-${map}<p><a href="${escapeHtml(`${href}/items?f=html`)}">${t(lang, 'browse')}</a>${tiles ? ` · <a href="${escapeHtml(`${tiles.href}?f=html`)}">${t(lang, 'mapOf', t(lang, 'tiles'))}</a>` : ''}</p>
-<h2 id="downloads">${t(lang, 'downloads')}</h2><div class="scroll"><table aria-labelledby="downloads"><thead><tr><th scope="col">${t(lang, 'format')}</th><th scope="col">${t(lang, 'mediaType')}</th><th scope="col">${t(lang, 'downloadPage')}</th><th scope="col">${t(lang, 'downloadAll')}</th></tr></thead><tbody>${formats}</tbody></table></div>
-<h2 id="queryables">${t(lang, 'queryables')}</h2>${queryablesLink ? `<p><a href="${escapeHtml(queryablesLink.href)}">${t(lang, 'queryablesJson')}</a></p>` : ''}
-<div class="scroll"><table aria-labelledby="queryables"><thead><tr><th scope="col">${t(lang, 'name')}</th><th scope="col">${t(lang, 'type')}</th><th scope="col">${t(lang, 'description')}</th><th scope="col">${t(lang, 'values')}</th></tr></thead><tbody>${queryables}</tbody></table></div>
-<h2>${t(lang, 'links')}</h2>${linkList(doc.links)}`;
-  return page({ base, lang, title: doc.title, breadcrumbs: [{ href: `${base}/?f=html`, label: t(lang, 'home') }, { href: `${base}/collections?f=html`, label: t(lang, 'collections') }], links: doc.links }, body, { map: !!bbox });
+  const data = {
+    description: doc.description, id: definition.id, itemsHref: `${href}/items?f=html`, count: doc.numberOfFeatures,
+    bbox: bbox?.map((v) => Math.round(v * 1e4) / 1e4).join(', '), interval: interval?.map((v) => v ?? t(lang, 'open')).join(' — '), attribution: definition.attribution,
+    map, tilesHref: tiles ? `${tiles.href}?f=html` : undefined, formats, queryablesHref: queryablesLink?.href, queryables, links: doc.links,
+  };
+  return templatePage({ base, lang, title: doc.title, breadcrumbs: [{ href: `${base}/?f=html`, label: t(lang, 'home') }, { href: `${base}/collections?f=html`, label: t(lang, 'collections') }], links: doc.links }, 'collection', data, { map: !!bbox });
 }
 
 export function collectionsRouter(ctx: ServerContext, decorators: CollectionDecorator[] = []): Router {
@@ -113,10 +100,8 @@ export function collectionsRouter(ctx: ServerContext, decorators: CollectionDeco
     varyOnNegotiation(res, format.key === 'html');
     if (format.key === 'html') {
       const lang = langOf(req);
-      const rows = collections.map((c) => `<tr><th scope="row"><a href="${escapeHtml(`${base}/collections/${c.id}?f=html`)}">${escapeHtml(c.title)}</a><br><small>${escapeHtml(c.description)}</small></th>
-<td><code>${escapeHtml(c.id)}</code></td><td><a href="${escapeHtml(`${base}/collections/${c.id}/items?f=html`)}">${t(lang, 'featuresCount', formatNumber(lang, c.numberOfFeatures))}</a></td></tr>`).join('');
-      res.type('html').send(page({ base, lang, title: t(lang, 'collections'), breadcrumbs: [{ href: `${base}/?f=html`, label: t(lang, 'home') }], links },
-        `<div class="scroll"><table><thead><tr><th scope="col">${t(lang, 'title')}</th><th scope="col">${t(lang, 'identifier')}</th><th scope="col">${t(lang, 'features')}</th></tr></thead><tbody>${rows}</tbody></table></div>`));
+      const rows = collections.map((c) => ({ href: `${base}/collections/${c.id}?f=html`, title: c.title, description: c.description, id: c.id, itemsHref: `${base}/collections/${c.id}/items?f=html`, count: c.numberOfFeatures }));
+      res.type('html').send(templatePage({ base, lang, title: t(lang, 'collections'), breadcrumbs: [{ href: `${base}/?f=html`, label: t(lang, 'home') }], links }, 'collections', { collections: rows }));
       return;
     }
     res.json({ links, collections });

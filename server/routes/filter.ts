@@ -176,7 +176,7 @@ export const filterPart: ApiPart = {
     ],
     paths: (catalog) => Object.fromEntries(catalog.list().flatMap(({ definition }) => ['queryables', 'sortables'].map((kind) => [
       `/collections/${definition.id}/${kind}`,
-      { get: { summary: `${definition.title} : ${kind}`, operationId: `get${kind}_${definition.id}`, tags: [definition.id], responses: { 200: { description: 'JSON Schema', content: { 'application/schema+json': {} } }, 404: { description: 'Collection inconnue' } } } },
+      { get: { summary: `${definition.title} : ${kind}`, operationId: `get${kind}_${definition.id}`, tags: [definition.id], responses: { 200: { description: 'JSON Schema', content: { 'application/schema+json': {}, 'text/html': {} } }, 404: { description: 'Collection inconnue' } } } },
     ]))),
   },
 };

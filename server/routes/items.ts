@@ -6,7 +6,7 @@ import type { ServedCollection } from '../catalog.js';
 import { baseUrl, collectionOr404, queryStrings, type ServerContext } from '../context.js';
 import { InvalidParameterValue, NotFound } from '../errors.js';
 import { featureDocumentJson, plainShaper, writeFeatureCollection, type FeatureShaper, type Link } from '../formats/geojson.js';
-import { escapeHtml, featureRows, filterForm, mapScript, page, propertyTable } from '../formats/html.js';
+import { featureRows, filterForm, mapScript, page, propertyTable, render, templatePage } from '../formats/html.js';
 import { formatLabel, formatNumber, langOf, t, varyOnNegotiation, type Lang } from '../i18n.js';
 import { parseBbox } from '../params/bbox.js';
 import { parseDatetime } from '../params/datetime.js';
@@ -101,29 +101,29 @@ interface ItemsPage {
 function itemsHtml(p: ItemsPage): string {
   const { lang, base, path, params, collection: { definition } } = p;
   const htmlHref = (href: string) => hrefWith(base, path, Object.fromEntries(new URL(href).searchParams), { f: 'html' });
-  const pager = (['prev', 'next'] as const).map((rel) => p.links.find((l) => l.rel === rel))
-    .map((l) => (l ? `<a href="${escapeHtml(htmlHref(l.href))}" rel="${l.rel}">${t(lang, l.rel as 'prev' | 'next')}</a>` : '')).join('');
+  const pager = (['prev', 'next'] as const).flatMap((rel) => p.links.filter((l) => l.rel === rel).slice(0, 1).map((l) => ({ href: htmlHref(l.href), rel })));
   const count = p.features.length
     ? `${t(lang, 'shown', formatNumber(lang, p.offset + 1), formatNumber(lang, p.offset + p.features.length))}${p.numberMatched !== undefined ? ` ${t(lang, 'of', formatNumber(lang, p.numberMatched))}` : ''}.`
     : t(lang, 'noFeature');
   const bbox = params.bbox?.split(',').map(Number);
   const map = definition.geometryType
     ? mapScript('map', { type: 'FeatureCollection', features: p.features.map((f) => ({ type: 'Feature', id: f.id, geometry: f.geometry, properties: {} })) },
-      { label: t(lang, 'featuresMap'), bbox }) + (bbox ? `<p class="muted">${t(lang, 'bboxShown')}</p>` : '')
-    : `<p class="muted">${t(lang, 'noGeometry')}</p>`;
+      { base, label: t(lang, 'featuresMap'), bbox })
+    : '';
   const columns = definition.properties.slice(0, 8).map((prop) => prop.name);
   // This page in every streamed format, and the whole filtered result (no limit) for each.
   const { limit: _l, offset: _o, ...filterParams } = params;
-  const downloads = p.exports.map((f) => `<li>${escapeHtml(formatLabel(lang, f.key))} :
- <a href="${escapeHtml(hrefWith(base, path, params, { f: f.key, limit: String(p.limit) }))}">${t(lang, 'downloadPage')}</a> ·
- <a href="${escapeHtml(hrefWith(base, path, filterParams, { f: f.key }))}">${t(lang, 'downloadFiltered')}</a></li>`).join('');
-  const body = `${filterForm({ lang, action: `${base}${path}`, params, properties: definition.properties, temporal: !!definition.temporal, spatial: !!definition.geometryType, cql2: p.cql2, limit: p.limit })}
-${map}<p role="status">${count}</p><nav class="pager" aria-label="${escapeHtml(t(lang, 'paging'))}">${pager}</nav>
-${featureRows(p.features, columns, (f) => `${base}${path}/${encodeURIComponent(f.id)}?f=html`, t(lang, 'tableCaption', columns.length))}
-${downloads ? `<h2>${t(lang, 'downloads')}</h2><ul>${downloads}</ul>` : ''}`;
-  return page({ base, lang, title: `${definition.title} — ${t(lang, 'features').toLowerCase()}`, links: p.links, breadcrumbs: [
+  const downloads = p.exports.map((f) => ({
+    label: formatLabel(lang, f.key), page: hrefWith(base, path, params, { f: f.key, limit: String(p.limit) }), all: hrefWith(base, path, filterParams, { f: f.key }),
+  }));
+  const data = {
+    form: filterForm({ lang, action: `${base}${path}`, params, properties: definition.properties, temporal: !!definition.temporal, spatial: !!definition.geometryType, cql2: p.cql2, limit: p.limit }),
+    map, noGeometry: !definition.geometryType, bboxShown: !!bbox, count, pager, downloads,
+    table: featureRows(p.features, columns, (f) => `${base}${path}/${encodeURIComponent(f.id)}?f=html`, t(lang, 'tableCaption', columns.length)),
+  };
+  return templatePage({ base, lang, title: `${definition.title} — ${t(lang, 'features').toLowerCase()}`, links: p.links, breadcrumbs: [
     { href: `${base}/?f=html`, label: t(lang, 'home') }, { href: `${base}/collections?f=html`, label: t(lang, 'collections') },
-    { href: `${base}/collections/${definition.id}?f=html`, label: definition.title }] }, body, { map: !!definition.geometryType, script: true });
+    { href: `${base}/collections/${definition.id}?f=html`, label: definition.title }] }, 'items', data, { map: !!definition.geometryType, script: true });
 }
 
 export interface ItemsOptions {
@@ -277,7 +277,8 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
     if (format.key === 'html') {
       const lang = langOf(req);
       const shaped = shape(feature);
-      const body = `${definition.geometryType ? mapScript('map', { type: 'FeatureCollection', features: [plainShaper(feature)] }, { label: t(lang, 'featureMap') }) : ''}${propertyTable(shaped.properties ?? {}, definition.properties, lang)}`;
+      const map = definition.geometryType ? mapScript('map', { type: 'FeatureCollection', features: [plainShaper(feature)] }, { base, label: t(lang, 'featureMap') }) : '';
+      const body = render('feature', lang, { map, properties: propertyTable(shaped.properties ?? {}, definition.properties, lang) });
       res.type('html').send(page({ base, lang, title: `${definition.title} — ${feature.id}`, links, breadcrumbs: [
         { href: `${base}/?f=html`, label: t(lang, 'home') }, { href: `${base}/collections?f=html`, label: t(lang, 'collections') },
         { href: `${base}/collections/${definition.id}?f=html`, label: definition.title },

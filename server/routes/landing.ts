@@ -2,8 +2,8 @@
 import { Router } from 'express';
 import { baseUrl, queryStrings, type ServerContext } from '../context.js';
 import type { Link } from '../formats/geojson.js';
-import { escapeHtml, linkList, page } from '../formats/html.js';
-import { formatNumber, langOf, t, varyOnNegotiation } from '../i18n.js';
+import { templatePage } from '../formats/html.js';
+import { langOf, t, varyOnNegotiation } from '../i18n.js';
 import { negotiate } from '../params/format.js';
 import { buildOpenApi, type OpenApiContribution } from '../openapi.js';
 
@@ -40,17 +40,15 @@ export function landingRouter(ctx: ServerContext, contributions: OpenApiContribu
       const lang = langOf(req);
       const collections = ctx.catalog().list();
       const counts = await Promise.all(collections.map((c) => c.provider.stats().then((s) => s.featuresCount)));
-      const list = collections.map(({ definition: d }, i) => `<li><a href="${escapeHtml(`${base}/collections/${d.id}?f=html`)}">${escapeHtml(d.title)}</a> — <a href="${escapeHtml(`${base}/collections/${d.id}/items?f=html`)}">${t(lang, 'featuresCount', formatNumber(lang, counts[i]))}</a></li>`).join('');
+      const list = collections.map(({ definition: d }, i) => ({ href: `${base}/collections/${d.id}?f=html`, title: d.title, itemsHref: `${base}/collections/${d.id}/items?f=html`, count: counts[i] }));
       // The resources a visitor starts from; the full list of links follows.
       const main = [
         { href: `${base}/collections?f=html`, label: t(lang, 'collections') },
         ...(links.some((l) => l.href === `${base}/map`) ? [{ href: `${base}/map`, label: t(lang, 'map') }] : []),
         { href: `${base}/api?f=html`, label: t(lang, 'apiDoc') },
         { href: `${base}/conformance?f=html`, label: t(lang, 'conformance') },
-      ].map((l) => `<li><a href="${escapeHtml(l.href)}">${escapeHtml(l.label)}</a></li>`).join('');
-      res.type('html').send(page({ base, title: ctx.info.title, breadcrumbs: [], links, lang },
-        `<p>${escapeHtml(ctx.info.description)}</p><nav aria-labelledby="start"><h2 id="start">${t(lang, 'links')}</h2><ul>${main}</ul></nav>
-<h2>${t(lang, 'collections')}</h2><ul>${list}</ul><details><summary>${t(lang, 'links')} (JSON)</summary>${linkList(links)}</details>`));
+      ];
+      res.type('html').send(templatePage({ base, title: ctx.info.title, breadcrumbs: [], links, lang }, 'landing', { description: ctx.info.description, start: main, collections: list, links }));
       return;
     }
     res.json({ title: ctx.info.title, description: ctx.info.description, links });
@@ -64,8 +62,8 @@ export function landingRouter(ctx: ServerContext, contributions: OpenApiContribu
     if (format.key === 'html') {
       const base = baseUrl(ctx, req);
       const lang = langOf(req);
-      res.type('html').send(page({ base, title: t(lang, 'conformanceClasses'), lang, breadcrumbs: [{ href: `${base}/?f=html`, label: t(lang, 'home') }],
-        links: [{ href: `${base}/conformance?f=json`, rel: 'alternate', type: 'application/json', title: 'JSON' }] }, `<ul>${conformsTo.map((c) => `<li><code>${escapeHtml(c)}</code></li>`).join('')}</ul>`));
+      res.type('html').send(templatePage({ base, title: t(lang, 'conformanceClasses'), lang, breadcrumbs: [{ href: `${base}/?f=html`, label: t(lang, 'home') }],
+        links: [{ href: `${base}/conformance?f=json`, rel: 'alternate', type: 'application/json', title: 'JSON' }] }, 'conformance', { classes: conformsTo }));
       return;
     }
     res.json({ conformsTo });
@@ -80,8 +78,8 @@ export function landingRouter(ctx: ServerContext, contributions: OpenApiContribu
     if (format.key === 'html') {
       // Served by Swagger UI (api-docs part) when it is mounted; this plain list otherwise.
       const lang = langOf(req);
-      const paths = Object.keys(doc.paths as object).map((p) => `<li><code>GET ${escapeHtml(p)}</code></li>`).join('');
-      res.type('html').send(page({ base, title: t(lang, 'apiDoc'), lang, breadcrumbs: [{ href: `${base}/?f=html`, label: t(lang, 'home') }] }, `<p><a href="${base}/api?f=json">${t(lang, 'apiJson')}</a></p><ul>${paths}</ul>`));
+      res.type('html').send(templatePage({ base, title: t(lang, 'apiDoc'), lang, breadcrumbs: [{ href: `${base}/?f=html`, label: t(lang, 'home') }] }, 'apiList',
+        { jsonHref: `${base}/api?f=json`, paths: Object.keys(doc.paths as object) }));
       return;
     }
     res.type(OPENAPI_MEDIA).send(JSON.stringify(doc));

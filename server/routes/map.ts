@@ -1,6 +1,6 @@
 // MapLibre style of the vector tiles and an HTML map page. MapLibre GL JS is served from the
 // server's own node_modules and the style has no glyphs, sprite nor basemap: no internet needed.
-import { escapeHtml } from '../formats/html.js';
+import { render } from '../formats/html.js';
 import { t, type Lang } from '../i18n.js';
 import type { Rect } from '../types.js';
 
@@ -93,40 +93,26 @@ export interface MapPageOptions {
   lang?: Lang;
 }
 
+/** A CSS colour as configurations write them (#rgb, #rrggbb[aa], a name); anything else is not written into the page. */
+const COLOR = /^(#[0-9a-f]{3,8}|[a-z]{3,20})$/i;
+
 /** Colour swatches of the style layers that colour by a property, and their clusters. */
-function legendHtml(layers: StyleLayer[], lang: Lang): string {
-  const swatch = (color: string, label: string, size = 10) =>
-    `<li><span style="display:inline-block;width:${size}px;height:${size}px;border-radius:50%;background:${escapeHtml(color)};margin-right:.4rem"></span>${escapeHtml(label)}</li>`;
-  const items = layers.flatMap((l) => l.sizeProperty ? [swatch(l.defaultColor ?? '#000091', `${l.collection} : ${l.sizeProperty} (surface proportionnelle)`, 14)] : [
+function legendItems(layers: StyleLayer[], lang: Lang): { color: string; label: string; size: number }[] {
+  const swatch = (color: string, label: string, size = 10) => ({ color: COLOR.test(color) ? color : '#000091', label, size });
+  return layers.flatMap((l) => l.sizeProperty ? [swatch(l.defaultColor ?? '#000091', `${l.collection} : ${l.sizeProperty} (surface proportionnelle)`, 14)] : [
     ...(l.colors && Object.keys(l.colors).length
       ? Object.entries(l.colors).map(([code, color]) => swatch(color, `${l.collection} : ${l.labels?.[code] ?? code}`))
       : [swatch(l.defaultColor ?? '#000091', l.collection)]),
     swatch(l.clusterColor ?? l.defaultColor ?? '#000091', `${l.collection} : ${t(lang, 'clusters')}`, 14),
   ]);
-  return items.length ? `<aside class="legend" aria-label="${escapeHtml(t(lang, 'legend'))}"><ul>${items.join('')}</ul></aside>` : '';
 }
 
-/** Sets `window.__map` and, once loaded, `window.__mapLoaded` (for browser tests). */
+/** The map page (drawn by /assets/web/tiles-map.js); sets `window.__map` and, once loaded, `window.__mapLoaded` (for browser tests). */
 export function mapPage(o: MapPageOptions): string {
   const lang = o.lang ?? 'fr';
-  const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
   const e = o.extent;
   const fit = !o.view && e ? [[Math.max(-180, e.minX), Math.max(-85, e.minY)], [Math.min(180, e.maxX), Math.min(85, e.maxY)]] : null;
   const view = o.view ?? { center: [0, 20], zoom: 1 };
-  const links = (o.links ?? []).map((l) => ` · <a href="${escapeHtml(l.href)}">${escapeHtml(l.title)}</a>`).join('');
-  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(o.title)}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="${escapeHtml(o.base)}/assets/maplibre/maplibre-gl.css">
-<style>html,body,#map{margin:0;height:100%;background:${BACKGROUND}}header{position:absolute;z-index:1;background:#000091;color:#fff;padding:.4rem .8rem;font-family:system-ui,sans-serif}header a{color:#fff}
-.legend{position:absolute;z-index:1;bottom:1rem;left:.6rem;background:#fffe;padding:.3rem .7rem;font:12px system-ui,sans-serif;border-radius:4px}.legend ul{list-style:none;margin:0;padding:0}</style></head>
-<body><header><a href="${escapeHtml(o.base)}/?f=html">${t(lang, 'home')}</a> — ${escapeHtml(o.title)}${links}</header><div id="map" role="region" aria-label="${escapeHtml(o.title)}"></div>${legendHtml(o.legend ?? [], lang)}
-<script type="module">
-import * as maplibregl from ${json(`${o.base}/assets/maplibre/maplibre-gl.mjs`)};
-const map = new maplibregl.Map({ container: 'map', style: ${json(o.styleUrl)}, center: ${json(view.center)}, zoom: ${json(view.zoom)}, attributionControl: false });
-const fit = ${json(fit)};
-if (fit) map.fitBounds(fit, { padding: 20, animate: false, maxZoom: 12 });
-map.addControl(new maplibregl.NavigationControl());
-window.__map = map;
-map.on('load', () => { window.__mapLoaded = true; });
-map.on('error', (e) => { console.error('map error:', String(e.error && e.error.message || e)); });
-</script></body></html>`;
+  const config = { module: `${o.base}/assets/maplibre/maplibre-gl.mjs`, style: o.styleUrl, center: view.center, zoom: view.zoom, fit };
+  return render('mapPage', lang, { base: o.base, title: o.title, background: BACKGROUND, links: o.links ?? [], legend: legendItems(o.legend ?? [], lang), config });
 }

@@ -75,7 +75,7 @@ export const schemaPart: ApiPart = {
   },
   openapi: {
     paths: (catalog) => Object.fromEntries(catalog.list().map(({ definition }) => [`/collections/${definition.id}/schema`, {
-      get: { summary: `${definition.title} : schéma des entités`, operationId: `getSchema_${definition.id}`, tags: [definition.id], responses: { 200: { description: 'JSON Schema', content: { [SCHEMA_MEDIA_TYPE]: {} } } } },
+      get: { summary: `${definition.title} : schéma des entités`, operationId: `getSchema_${definition.id}`, tags: [definition.id], responses: { 200: { description: 'JSON Schema', content: { [SCHEMA_MEDIA_TYPE]: {}, 'text/html': {} } } } },
     }])),
   },
 };

@@ -8,8 +8,8 @@ import express, { Router, type Request, type Response } from 'express';
 import type { ServedCollection } from '../catalog.js';
 import { baseUrl, collectionOr404, queryStrings, type ServerContext } from '../context.js';
 import { InvalidParameterValue, NotAcceptable, NotFound } from '../errors.js';
-import { collectionCrumbs, escapeHtml, linkList, page } from '../formats/html.js';
-import { formatNumber, langOf, t, varyOnNegotiation, type Lang } from '../i18n.js';
+import { collectionCrumbs, linkList, page, templatePage } from '../formats/html.js';
+import { langOf, t, varyOnNegotiation, type Lang } from '../i18n.js';
 import { parseDatetime } from '../params/datetime.js';
 import { negotiate, wantsHtml } from '../params/format.js';
 import type { ApiPart } from '../part.js';
@@ -77,26 +77,19 @@ function tmsOr404(id: string): TileMatrixSet {
   return tms;
 }
 
-const headerRow = (cells: string[]) => `<thead><tr>${cells.map((c) => `<th scope="col">${c}</th>`).join('')}</tr></thead>`;
-
 /** A tile matrix set for people: one row per zoom level. */
 function tileMatrixSetHtml(tms: TileMatrixSet, base: string, lang: Lang): string {
-  const rows = tms.tileMatrices.map((m) => `<tr><th scope="row">${escapeHtml(m.id)}</th><td>${formatNumber(lang, Math.round(m.scaleDenominator))}</td>
-<td>${escapeHtml(m.cellSize.toPrecision(6))}</td><td>${formatNumber(lang, m.matrixWidth)} × ${formatNumber(lang, m.matrixHeight)}</td></tr>`).join('');
-  const facts = `<dl class="facts"><dt>${t(lang, 'identifier')}</dt><dd><code>${escapeHtml(tms.id)}</code></dd><dt>URI</dt><dd>${escapeHtml(tms.uri ?? '')}</dd>
-<dt>CRS</dt><dd>${escapeHtml(typeof tms.crs === 'string' ? tms.crs : JSON.stringify(tms.crs))}</dd></dl>`;
-  return page({
+  const rows = tms.tileMatrices.map((m) => ({ id: m.id, scale: Math.round(m.scaleDenominator), cellSize: m.cellSize.toPrecision(6), width: m.matrixWidth, height: m.matrixHeight }));
+  return templatePage({
     base, lang, title: tms.title ?? tms.id,
     breadcrumbs: [{ href: `${base}/?f=html`, label: t(lang, 'home') }, { href: `${base}/tileMatrixSets?f=html`, label: t(lang, 'tileMatrixSets') }],
     links: [{ href: `${base}/tileMatrixSets/${tms.id}?f=json`, rel: 'alternate', type: 'application/json' }],
-  }, `${facts}<div class="scroll" tabindex="0" role="region" aria-label="${escapeHtml(tms.id)}"><table>${headerRow([t(lang, 'tileMatrix'), t(lang, 'scaleDenominator'), t(lang, 'cellSize'), t(lang, 'matrixSize')])}<tbody>${rows}</tbody></table></div>`);
+  }, 'tileMatrixSet', { id: tms.id, uri: tms.uri ?? '', crs: typeof tms.crs === 'string' ? tms.crs : JSON.stringify(tms.crs), rows });
 }
 
 /** A tileset's metadata for people: its layers with their zoom levels, the limits per zoom, its links. */
 function tilesetHtml(doc: ReturnType<typeof tilesetDocument>, base: string, lang: Lang, collection: CollectionDefinition | null, mapHref: string): string {
-  const layers = doc.layers.map((l) => `<tr><th scope="row"><code>${escapeHtml(l.id)}</code></th><td>${escapeHtml(l.title)}</td><td>${escapeHtml(l.geometryType ?? '')}</td>
-<td>${escapeHtml(l.minTileMatrix)} – ${escapeHtml(l.maxTileMatrix)}</td></tr>`).join('');
-  const limits = (doc.tileMatrixSetLimits ?? []).map((l) => `<tr><th scope="row">${escapeHtml(l.tileMatrix)}</th><td>${l.minTileRow} – ${l.maxTileRow}</td><td>${l.minTileCol} – ${l.maxTileCol}</td></tr>`).join('');
+  const layers = doc.layers.map((l) => ({ id: l.id, title: l.title, geometryType: l.geometryType ?? '', min: l.minTileMatrix, max: l.maxTileMatrix }));
   const self = doc.links.find((l) => l.rel === 'self')!.href;
   const links = [
     { href: mapHref, rel: 'related', type: 'text/html', title: t(lang, 'map') },
@@ -104,12 +97,8 @@ function tilesetHtml(doc: ReturnType<typeof tilesetDocument>, base: string, lang
     ...doc.links.map((l) => (l.rel === TILING_SCHEME_REL ? { ...l, href: `${l.href}?f=html`, type: 'text/html' } : l)),
   ];
   const crumbs = collection ? collectionCrumbs(base, lang, collection) : [{ href: `${base}/?f=html`, label: t(lang, 'home') }];
-  const body = `${'description' in doc && doc.description ? `<p>${escapeHtml(doc.description)}</p>` : ''}
-<p><a href="${escapeHtml(mapHref)}">${t(lang, 'map')}</a></p>
-<h2 id="layers">${t(lang, 'layers')}</h2><div class="scroll"><table aria-labelledby="layers">${headerRow([t(lang, 'identifier'), t(lang, 'title'), t(lang, 'type'), t(lang, 'tilesetLimits')])}<tbody>${layers}</tbody></table></div>
-${limits ? `<h2 id="limits">${t(lang, 'limitsPerZoom')}</h2><div class="scroll" tabindex="0" role="region" aria-labelledby="limits"><table>${headerRow([t(lang, 'tileMatrix'), t(lang, 'rows'), t(lang, 'columns')])}<tbody>${limits}</tbody></table></div>` : ''}
-<h2>${t(lang, 'links')}</h2>${linkList(links)}`;
-  return page({ base, lang, title: `${doc.title} — ${t(lang, 'tileset').toLowerCase()}`, breadcrumbs: crumbs, links: [{ href: `${self}?f=json`, rel: 'alternate', type: 'application/json' }] }, body);
+  const data = { description: 'description' in doc ? doc.description : undefined, mapHref, layers, limits: doc.tileMatrixSetLimits ?? [], links };
+  return templatePage({ base, lang, title: `${doc.title} — ${t(lang, 'tileset').toLowerCase()}`, breadcrumbs: crumbs, links: [{ href: `${self}?f=json`, rel: 'alternate', type: 'application/json' }] }, 'tileset', data);
 }
 
 function integer(name: string, raw: string): number {
@@ -308,7 +297,7 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
       if (format.key === 'json') { res.json(doc); return; }
       const lang = langOf(req);
       const links = doc.tileMatrixSets.map((t) => ({ href: `${t.links[0].href}?f=html`, rel: 'item', type: 'text/html', title: `${t.title} (${t.id})` }));
-      res.type('html').send(page({ base, lang, title: t(lang, 'tileMatrixSets'), breadcrumbs: [{ href: `${base}/?f=html`, label: t(lang, 'home') }] }, linkList(links)));
+      res.type('html').send(page({ base, lang, title: t(lang, 'tileMatrixSets'), breadcrumbs: [{ href: `${base}/?f=html`, label: t(lang, 'home') }] }, linkList(links, lang)));
     });
     r.get('/tileMatrixSets/:tileMatrixSetId', (req, res) => {
       queryStrings(req, ['f']);
@@ -365,7 +354,7 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     400: { description: 'Paramètre invalide' }, 404: { description: 'Hors de la matrice ou jeu de matrices inconnu' },
   };
   const json = (summary: string, operationId: string, extra: Record<string, unknown> = {}) =>
-    ({ get: { summary, operationId, ...extra, responses: { 200: { description: summary, content: { 'application/json': {} } }, 404: { description: 'Inconnu' } } } });
+    ({ get: { summary, operationId, ...extra, responses: { 200: { description: summary, content: { 'application/json': {}, 'text/html': {} } }, 404: { description: 'Inconnu' } } } });
   const tmsParam = { name: 'tileMatrixSetId', in: 'path', required: true, schema: { type: 'string', enum: ['WebMercatorQuad', 'WorldCRS84Quad'] } };
   const fParam = (values: string[]) => ({ name: 'f', in: 'query', schema: { type: 'string', enum: values } });
 

@@ -75,6 +75,7 @@ export function baseConfig(): Record<string, unknown> {
     keysReloadMs: 0,
     jwt: { jwks: 'jwks.json', issuer: ISSUER, audience: AUDIENCE },
     rateLimit: false,
+    trustProxy: 'loopback', // supertest's client is the proxy whose X-Forwarded-For the tests set
   };
 }
 
@@ -105,7 +106,7 @@ export async function buildAccessFixture(): Promise<Fixture> {
   const config = loadAccessConfig(configPath);
   const make = (cfg: AccessConfig) => {
     const access = withAccess(cfg, () => catalog);
-    const app = createApp({ info: { title: 'Test', description: 'Service de test' }, catalog: access.catalog, before: access.before });
+    const app = createApp({ info: { title: 'Test', description: 'Service de test' }, catalog: access.catalog, before: access.before, trustProxy: cfg.trustProxy });
     return { app, access };
   };
   const { app, access } = make(config);

@@ -223,7 +223,7 @@ describe('bad credentials are 401 everywhere, public resources included', () => 
     assert.match(String(res.headers['www-authenticate']), /error="invalid_token"/);
   });
   it('the same restricted keys work from their allowed address, Referer and User-Agent', async () => {
-    // createApp trusts X-Forwarded-For from loopback proxies, which supertest's client is.
+    // The test config trusts X-Forwarded-For from loopback proxies, which supertest's client is.
     for (const ip of ['10.1.2.3', '2001:db8::5', '::ffff:10.9.9.9']) {
       const res = await get('/collections/secrets/items').set('X-API-Key', fx.keys.ipLimited).set('X-Forwarded-For', ip);
       assert.equal(res.status, 200, ip);

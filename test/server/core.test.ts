@@ -144,7 +144,7 @@ describe('items', () => {
   it('html page with a map and a table', async () => {
     const res = await request(app).get('/collections/sites/items?f=html&limit=5').expect(200);
     assert.match(res.headers['content-type'], /text\/html/);
-    assert.match(res.text, /L\.geoJSON/);
+    assert.match(res.text, /\/assets\/web\/leaflet-map\.js/);
     assert.equal((res.text.match(/<tr><td><a /g) ?? []).length, 5);
   });
 });

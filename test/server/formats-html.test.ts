@@ -101,7 +101,8 @@ describe('pages', () => {
 
   it('collection: extent map, queryables, every format of the items, tiles', async () => {
     const text = (await html('/collections/sites')).text;
-    assert.match(text, /var extent=\[\[-20\.8823,-1\.5536\],\[50\.6292,55\.4504\]\]/);
+    assert.match(text, /"extent":\[\[-20\.8823,-1\.5536\],\[50\.6292,55\.4504\]\]/);
+    assert.match(text, /<script src="http:\/\/127\.0\.0\.1:\d+\/assets\/web\/leaflet-map\.js" data-map="map"><\/script>/, 'map drawn by a script file (CSP)');
     for (const f of ['html', 'csv', 'fgb', 'geojsonseq']) assert.match(text, new RegExp(`/collections/sites/items\\?f=${f}`), f);
     assert.match(text, /<code>IRR<\/code> IRRIGATION/, 'code list of a queryable');
     assert.match(text, /\/collections\/sites\/tiles\?f=html/);
@@ -114,7 +115,7 @@ describe('pages', () => {
     assert.match(text, /<textarea id="filter-text" name="filter"[^>]*>usage = &#39;AEP&#39;<\/textarea>/);
     assert.match(text, /<input id="bbox" name="bbox"[^>]*value="-5,40,10,52"/);
     assert.match(text, /<input type="hidden" name="sortby" value="code">/, 'other parameters kept by the form');
-    assert.match(text, /var extent=null,bbox=\[\[40,-5\],\[52,10\]\]/);
+    assert.match(text, /"extent":null,"bbox":\[\[40,-5\],\[52,10\]\]/);
     assert.match(text, /rel="prev"/);
     assert.equal((text.match(/<tr><td><a /g) ?? []).length, 4, 'AEP sites inside the box (9), the 5th to the 8th');
     assert.match(text, /\/collections\/sites\/items\?limit=4&amp;offset=4&amp;bbox=[^"]*f=csv"/);
@@ -125,7 +126,7 @@ describe('pages', () => {
 
   it('feature: map, properties with their titles and code labels, other formats', async () => {
     const text = (await html('/collections/sites/items/S004', 'en')).text;
-    assert.match(text, /L\.geoJSON\(\{"type":"FeatureCollection","features":\[\{"type":"Feature","id":"S004"/);
+    assert.match(text, /<script type="application\/json" id="map-data">\{"geojson":\{"type":"FeatureCollection","features":\[\{"type":"Feature","id":"S004"/);
     assert.match(text, /<code>usage<\/code><br><small>Usage<\/small><\/th><td>IRR <small>\(IRRIGATION\)<\/small>/);
     for (const f of ['json', 'csv', 'fgb', 'geojsonseq']) assert.match(text, new RegExp(`S004(\\?f=${f})?" type=`), f);
     assert.match(text, /<nav class="crumbs" aria-label="Breadcrumbs"><a [^>]+>Home<\/a>/);

@@ -70,6 +70,18 @@ const RUN_MAX_GAP = 32;
 const SCAN_CHUNK = 4 * 1024 * 1024;
 const BATCH = RUN_MAX_FEATURES;
 
+/**
+ * Reads served from memory resolve at once, so a long scan (a count, a sort, an export) would hold
+ * the event loop to its end: past SLICE_MS of work, give other requests (and I/O) a turn.
+ */
+const SLICE_MS = 10;
+let sliceStart = performance.now();
+async function breathe(): Promise<void> {
+  if (performance.now() - sliceStart < SLICE_MS) return;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  sliceStart = performance.now();
+}
+
 export class FlatGeobufProvider implements Provider {
   private decodeOptions: DecodeOptions;
   private idDecoder: PropertyDecoder;
@@ -340,13 +352,14 @@ export class FlatGeobufProvider implements Provider {
           checkFeatureTables(bytes, at, index);
           const feature = this.filtered(bytes, at, index, mode);
           // Capped batches: a page that stops early has decoded at most BATCH matches too many.
-          if (feature && batch.push(feature) >= BATCH) { yield batch; batch = []; }
+          if (feature && batch.push(feature) >= BATCH) { yield batch; batch = []; await breathe(); }
         }
         index++;
         at += 4 + size;
       }
       if (bytes.length === 0) break;
       position += at;
+      await breathe();
     }
     if (position < this.source.size && index <= to) throw new Error(`bytes left after feature ${index - 1} (corrupt file)`);
     // Fewer features than the header promises: the file was cut at a feature boundary.
@@ -373,6 +386,7 @@ export class FlatGeobufProvider implements Provider {
       }
       if (batch.length) yield batch;
       i = j + 1;
+      await breathe();
     }
   }
 }
