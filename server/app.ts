@@ -17,6 +17,7 @@ import { tilesPart, type TilesOptions } from './routes/tiles.js';
 import { formatsPart } from './routes/formats.js';
 import { apiDocsPart } from './routes/api-docs.js';
 import type { ApiPart } from './part.js';
+import { pinVersions, type DataVersions } from './versions.js';
 
 export interface AppOptions {
   info: ServiceInfo;
@@ -28,6 +29,8 @@ export interface AppOptions {
   before?: express.RequestHandler[];
   /** Bytes of recently served GeoJSON pages kept in memory (0 disables). Default 64 MiB. */
   pageCacheBytes?: number;
+  /** Versioned data: requests bound to one version, paging links pinned with `v` (server/versions.ts). */
+  versions?: DataVersions;
 }
 
 export function defaultParts(tiles: TilesOptions = {}): ApiPart[] {
@@ -41,11 +44,14 @@ export const MAX_HEADER_SIZE = 256 * 1024;
 
 export function createApp(options: AppOptions): express.Express {
   const parts = options.parts ?? defaultParts();
-  const ctx: ServerContext = { info: options.info, catalog: options.catalog, conformance: new Set([...CORE_CONFORMANCE, ...parts.flatMap((p) => p.conformance ?? [])]) };
+  const ctx: ServerContext = { info: options.info, catalog: options.catalog, conformance: new Set([...CORE_CONFORMANCE, ...parts.flatMap((p) => p.conformance ?? [])]),
+    dataVersion: options.versions && (() => options.versions!.version()) };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
+  // First: access checks and every route then read the version this request is bound to.
+  if (options.versions) app.use(pinVersions(options.versions));
   if (options.before?.length) app.use(...options.before);
   else app.use((_req, res, next) => { res.set('Access-Control-Allow-Origin', '*'); next(); });
   app.use('/assets/leaflet', express.static(dirname(require.resolve('leaflet/dist/leaflet.js')), { maxAge: '7d', immutable: true }));

@@ -14,6 +14,8 @@ export interface ServerContext {
   info: ServiceInfo;
   catalog: () => Catalog;
   conformance: Set<string>;
+  /** Version id of the data this request reads, when the data is versioned (pins paging links, ETags). */
+  dataVersion?: () => string | undefined;
 }
 
 export function baseUrl(ctx: ServerContext, req: Request): string {

@@ -29,3 +29,10 @@ export class NotAcceptable extends OgcError {
     super(406, 'NotAcceptable', `Format non disponible ; formats proposés (paramètre « f » ou en-tête Accept) : ${offered.join(', ')}`);
   }
 }
+
+/** 410: a paging link pinned to a data version that is no longer served (past its grace period). */
+export class VersionGone extends OgcError {
+  constructor(readonly version: string, readonly current: string | undefined) {
+    super(410, 'VersionGone', `La version « ${version} » des données (paramètre « v ») n'est plus servie ; version actuelle : « ${current ?? 'aucune'} ». Reprenez la pagination depuis le début, sans « v ».`);
+  }
+}
