@@ -46,6 +46,9 @@ export function s3Client(): S3Client {
   client = new S3Client({
     region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
     endpoint, forcePathStyle: pathStyle, maxAttempts: 2,
+    // Whole-file SHA-256 sums live in our manifest; the SDK's default trailing CRC (aws-chunked
+    // uploads) is not understood by every S3-compatible store, so checksums only where required.
+    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
   });
   return client;
 }
