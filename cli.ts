@@ -64,7 +64,7 @@ program.command('serve')
   .option('--storage-timeout <ms>', 'deadline of one storage request (range read, manifest): past it the request answers 504', number('storage timeout', 1), Number(process.env.STORAGE_TIMEOUT_MS ?? 10_000))
   .option('--poll <s>', 'seconds between two checks of the manifest for a new version (default 2 for a directory, 10 for https/s3)', number('poll', 0.01), process.env.DATA_POLL_SECONDS ? Number(process.env.DATA_POLL_SECONDS) : undefined)
   .option('--grace <s>', 'seconds a replaced version stays readable by pinned paging links (then 410)', number('grace', 0), Number(process.env.DATA_GRACE_SECONDS ?? 900))
-  .option('--verify <mode>', 'check of a new version\'s files before serving it: sha256 (reads each file once) or size', verification, (process.env.DATA_VERIFY ?? 'sha256') as Verification)
+  .option('--verify <mode>', 'check of a new version\'s files before serving it: sha256 (reads each file once; default for https/s3) or size (default for a directory)', verification, process.env.DATA_VERIFY as Verification | undefined)
   .action(async (options) => {
     const remote = isRemote(options.data);
     const dataDir: string = remote ? options.data : resolve(options.data);

@@ -99,7 +99,10 @@ export interface ReloadOptions {
   pollMs?: number;
   /** How long a replaced version stays readable (pinned paging links), in ms. Default 15 minutes. */
   graceMs?: number;
-  /** How a new manifest's files are checked before it is served. Default sha256. */
+  /**
+   * How a new manifest's files are checked before it is served. Default: sha256 for https/s3 (each
+   * file streamed once), size for a local directory (written by this machine's own build).
+   */
   verify?: Verification;
   onSwap?: (from: string, to: string, version?: string) => void;
   onError?: (error: unknown, target: string) => void;
@@ -137,7 +140,7 @@ export class ReloadingCatalog {
   }
 
   private static async openTarget(root: string, target: DataTarget, definitions: CollectionDefinition[], options: ReloadOptions): Promise<Generation> {
-    if (target.manifest) await verifyManifest(root, target.manifest, definitions.map((d) => d.source), options.verify ?? 'sha256');
+    if (target.manifest) await verifyManifest(root, target.manifest, definitions.map((d) => d.source), options.verify ?? (isRemote(root) ? 'sha256' : 'size'));
     return { catalog: await openCatalog(target.dir, definitions), dir: target.dir, version: target.version, inFlight: 0, retiredAt: null, closing: false };
   }
 
@@ -217,7 +220,7 @@ export class ReloadingCatalog {
 
   private async swapIfChanged(): Promise<boolean> {
     let target: DataTarget;
-    try { target = await resolveTarget(this.root); } catch (error) { this.report(error, joinLocation(this.root, MANIFEST_FILE)); return false; }
+    try { target = await resolveTarget(this.root); } catch (error) { const where = joinLocation(this.root, MANIFEST_FILE); this.report(error, where, where); return false; }
     if (target.dir === this.active.dir && target.version === this.active.version) return false;
     const key = `${target.version ?? ''}@${target.dir}`;
     if (this.failed === key) return false; // refused already: not verified again at every poll
@@ -225,7 +228,7 @@ export class ReloadingCatalog {
     try {
       generation = await ReloadingCatalog.openTarget(this.root, target, this.definitions, this.options);
     } catch (error) {
-      this.report(error, key); // keep serving the old version
+      this.report(error, key, target.dir); // keep serving the old version
       return false;
     }
     this.failed = null;
@@ -238,9 +241,9 @@ export class ReloadingCatalog {
     return true;
   }
 
-  private report(error: unknown, target: string): void {
-    if (this.failed === target) return; // said once per faulty target
-    this.failed = target;
+  private report(error: unknown, key: string, target: string): void {
+    if (this.failed === key) return; // said once per faulty target
+    this.failed = key;
     this.options.onError?.(error, target);
   }
 

@@ -53,7 +53,7 @@ for (const kind of ['local', 's3'] as const) {
     before(async () => {
       await publishDirectory(dirA, location, 'A1');
       reloading = await ReloadingCatalog.open(location, [fixtureDefinition], {
-        pollMs: 60_000, graceMs: 400, onError: (error) => errors.push(String((error as Error).message)),
+        pollMs: 60_000, graceMs: 400, verify: 'sha256', onError: (error) => errors.push(String((error as Error).message)),
       });
       app = createApp({ info: { title: 'T', description: 'D' }, catalog: () => reloading.catalog(), versions: reloading });
     });
