@@ -115,6 +115,10 @@ for (const kind of ['local', 's3'] as const) {
       assert.match(res.body.description, /« v »/);
       await request(app).get('/collections/sites/items?v=B1&v=B1').expect(400);
       await request(app).get('/collections/sites?v=B1').expect(200);
+      // The rest of the query is kept byte for byte when v is taken out.
+      const filtered = await request(app).get("/collections/sites/items?filter=nom%20%3D%20'Lyon'&v=B1&limit=2").expect(200);
+      assert.equal(filtered.body.numberMatched, 3);
+      assert.match(filtered.body.links.find((l: any) => l.rel === 'next').href, /filter=.*v=B1/);
     });
 
     it('refuses a manifest whose file is corrupt (checksum) and keeps serving its version', async () => {
