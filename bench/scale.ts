@@ -74,7 +74,8 @@ const storagePages: ScalePart = {
               if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
               times.push(performance.now() - t);
             }
-            const { requests, bytes } = s3.proxy.traffic;
+            const { requests, bytes, whole } = s3.proxy.traffic;
+            if (whole.length) throw new Error(`whole-object GETs while serving pages: ${whole.join(', ')}`);
             rows.push(`| ${collection} | ${total} | ${pass} | ${(requests / PAGES).toFixed(1)} | ${Math.round(bytes / PAGES)} | ${median(times).toFixed(1)} |`);
           }
         }
@@ -84,7 +85,7 @@ const storagePages: ScalePart = {
       return [
         `### Pages read from object storage (s3rver, loopback)`,
         '',
-        `\`serve --data s3://… --workers 1 --page-cache 0\`; ${PAGES} pages of 100 features at offsets spread over each collection, read once (cold: only the header and the R-tree top, read at open, are in the block cache) then again (warm). Storage requests and bytes counted by a proxy in front of s3rver; every GET carried a \`Range\`.`,
+        `\`serve --data s3://… --workers 1 --page-cache 0\`; ${PAGES} pages of 100 features at offsets spread over each collection, read once (cold: only the header and the R-tree top, read at open, are in the block cache) then again (warm). Storage requests and bytes counted by a proxy in front of s3rver; every GET carried a \`Range\` (the bench stops otherwise).`,
         '',
         '| collection | features | pass | storage requests / page | storage bytes / page | median ms / page |',
         '|---|---|---|---|---|---|',
