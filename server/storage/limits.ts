@@ -45,6 +45,8 @@ export class StorageUnavailable extends OgcError {
   }
 }
 
+const NEVER = new AbortController().signal;
+
 function isAbort(error: unknown): boolean {
   const name = (error as { name?: string } | null)?.name;
   return name === 'TimeoutError' || name === 'AbortError';
@@ -57,24 +59,27 @@ function isAbort(error: unknown): boolean {
 export async function underDeadline<T>(kind: keyof typeof storageStats, what: string, run: (signal: AbortSignal) => Promise<T>, size: (value: T) => number, factor = 1): Promise<T> {
   const counters = storageStats[kind];
   const ms = storageSettings.timeoutMs * factor;
-  const controller = new AbortController();
+  // Sources that take no signal (local files) skip the controller: one timer per read is enough.
+  const controller = run.length > 0 ? new AbortController() : null;
   let timer: NodeJS.Timeout | undefined;
+  let expired = false;
   // A source that ignores its signal (a stuck file system) still cannot hold the request.
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
+      expired = true;
       const error = new Error('deadline'); error.name = 'TimeoutError';
-      controller.abort(error);
+      controller?.abort(error);
       reject(error);
     }, ms);
   });
   counters.requests++;
   try {
-    const value = await Promise.race([run(controller.signal), deadline]);
+    const value = await Promise.race([run(controller?.signal ?? NEVER), deadline]);
     counters.bytes += size(value);
     return value;
   } catch (error) {
     if (error instanceof OgcError) { counters.failures++; throw error; }
-    if (isAbort(error) || controller.signal.aborted) { counters.timeouts++; throw new StorageTimeout(what, ms); }
+    if (isAbort(error) || expired) { counters.timeouts++; throw new StorageTimeout(what, ms); }
     counters.failures++;
     throw new StorageUnavailable(what, error instanceof Error ? error.message : String(error));
   } finally {
