@@ -2,7 +2,7 @@
 // prelevements: serve the OGC API, build the default dataset, ingest Hub'Eau data.
 import { Command, InvalidArgumentError } from 'commander';
 import { MultiBar, SingleBar, Presets } from 'cli-progress';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { pino } from 'pino';
 import cluster from 'node:cluster';
 import { createServer } from 'node:http';
@@ -12,7 +12,11 @@ import { collectionsCheck } from './server/routes/health.js';
 import { checkBaseUrl } from './server/context.js';
 import { hardenServer } from './server/security.js';
 import { startLoopMonitor } from './server/loop-monitor.js';
-import { openCatalog, ReloadingCatalog, resolveDataDir } from './server/catalog.js';
+import { openCatalog, ReloadingCatalog, resolveTarget } from './server/catalog.js';
+import { configureStorage } from './server/storage/limits.js';
+import { describeLocation, isRemote } from './server/storage/location.js';
+import { activateVersion, publishDirectory, type Verification } from './server/storage/manifest.js';
+import { publishBuild } from './collections/publish.js';
 import { AccessConfigError, ClusterStore, loadAccessConfig, registerAccessCommands, serveClusterRateLimits, withAccess, type AccessConfig } from './server/auth/index.js';
 import type { BuildProgress } from './collections/build.js';
 import { buildDefaultDataset, datasetPresent } from './collections/dataset.js';
@@ -55,19 +59,25 @@ program.command('serve')
   .description('serve the OGC API (builds the default dataset first when the data directory lacks it)')
   .option('-p, --port <n>', 'port', number('port', 0), Number(process.env.PORT ?? 8080))
   .option('-H, --host <host>', 'address to listen on', process.env.HOST ?? '0.0.0.0')
-  .option('-d, --data <dir>', 'data directory', process.env.DATA_DIR ?? 'data')
+  .option('-d, --data <location>', 'data: a directory, an https:// base URL or s3://bucket/prefix (holding current.json)', process.env.DATA_DIR ?? 'data')
   .option('--scale <s>', 'scale of the default dataset built when missing', number('scale', 0.0001), Number(process.env.SCALE ?? 1))
   .option('--base-url <url>', 'public base URL (behind a proxy)', process.env.BASE_URL)
   .option('-w, --workers <n>', 'worker processes sharing the port (default: one per CPU core)', number('workers', 1), Number(process.env.WORKERS ?? availableParallelism()))
   .option('--page-cache <MiB>', 'GeoJSON pages kept in memory per worker, served again without reading the data (0: none)', number('page cache', 0), Number(process.env.PAGE_CACHE_MIB ?? 64))
   .option('--no-compression', 'never compress answers (when a proxy in front compresses); or COMPRESSION=off')
   .option('-c, --config <file>', 'access configuration, YAML or JSON: restricted collections, views, credentials (without it everything is public)', process.env.ACCESS_CONFIG)
+  .option('--storage-timeout <ms>', 'deadline of one storage request (range read, manifest): past it the request answers 504', number('storage timeout', 1), Number(process.env.STORAGE_TIMEOUT_MS ?? 10_000))
+  .option('--poll <s>', 'seconds between two checks of the manifest for a new version (default 2 for a directory, 10 for https/s3)', number('poll', 0.01), process.env.DATA_POLL_SECONDS ? Number(process.env.DATA_POLL_SECONDS) : undefined)
+  .option('--grace <s>', 'seconds a replaced version stays readable by pinned paging links (then 410)', number('grace', 0), Number(process.env.DATA_GRACE_SECONDS ?? 900))
+  .option('--verify <mode>', 'check of a new version\'s files before serving it: sha256 (reads each file once; default for https/s3) or size (default for a directory)', verification, process.env.DATA_VERIFY as Verification | undefined)
   .action(async (options) => {
-    const dataDir = resolve(options.data);
+    const remote = isRemote(options.data);
+    const dataDir: string = remote ? options.data : resolve(options.data);
+    configureStorage({ timeoutMs: options.storageTimeout });
     // Read first: a mistake in it stops the start before any dataset is built.
     const accessConfig = options.config ? loadAccessConfig(options.config) : undefined;
     if (options.baseUrl) options.baseUrl = checkBaseUrl(options.baseUrl);
-    if (cluster.isPrimary && !datasetPresent(dataDir)) {
+    if (cluster.isPrimary && !remote && !datasetPresent(dataDir)) {
       logger.info({ dataDir, scale: options.scale }, 'no dataset found: building the default (synthetic) dataset');
       await build(dataDir, options.scale);
     }
@@ -91,10 +101,11 @@ program.command('serve')
       process.on('SIGINT', stopAll);
       return;
     }
-    // Hot reload: a new version published under dataDir (pointer `current`) replaces the served one.
+    // Hot reload: a new version published under dataDir (current.json, or the pointer `current`) replaces the served one.
     const catalog = await ReloadingCatalog.open(dataDir, collections, {
-      onSwap: (from, to) => logger.info({ from, to }, 'new data version served'),
-      onError: (error, target) => logger.error({ err: error, target }, 'new data version could not be opened: still serving the previous one'),
+      pollMs: (options.poll ?? (remote ? 10 : 2)) * 1000, graceMs: options.grace * 1000, verify: options.verify,
+      onSwap: (from, to, version) => logger.info({ from: describeLocation(from), to: describeLocation(to), version }, 'new data version served'),
+      onError: (error, target) => logger.error({ err: error, target: describeLocation(target) }, 'new data version refused or unreadable: still serving the previous one'),
       onUnavailable: ({ definition, file, reason }) => logger.error({ collection: definition.id, file, reason }, 'collection unavailable: its data file failed its checks'),
     });
     // Per caller: the collections and views it may see, and the guard answering 401/403.
@@ -107,14 +118,12 @@ program.command('serve')
       compression: options.compression !== false && process.env.COMPRESSION !== 'off',
       // Readiness on the whole data; restricted collections are counted, not named.
       readiness: [collectionsCheck(() => catalog.catalog(), { named: (id) => !access || access.scoper.policy.accessOf(id) === 'public' })],
+      versions: catalog, // each request bound to one version; a swapped-out one closes after the requests on it
     });
-    const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, (req, res) => {
-      catalog.track(res); // a swapped-out catalog is closed only after the requests begun before the swap
-      app(req, res);
-    }).listen(options.port, options.host, () => {
+    const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, app).listen(options.port, options.host, () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : options.port;
-      logger.info({ url: `http://localhost:${port}`, dataDir: catalog.dataDir, access: options.config ? resolve(options.config) : 'public', worker: cluster.isWorker ? cluster.worker?.id : undefined }, 'serving');
+      logger.info({ url: `http://localhost:${port}`, dataDir: describeLocation(catalog.dataDir), version: catalog.currentVersion(), access: options.config ? resolve(options.config) : 'public', worker: cluster.isWorker ? cluster.worker?.id : undefined }, 'serving');
     });
     hardenServer(server); // headers, request, keep-alive and idle-socket timeouts (server/security.ts)
     const loop = startLoopMonitor();
@@ -127,7 +136,7 @@ program.command('serve')
 
 /** Builds the views and reads the JWKS of the configuration on the current data, then lets them go. */
 async function checkAccess(config: AccessConfig, dataDir: string): Promise<void> {
-  const catalog = await openCatalog(resolveDataDir(dataDir), collections);
+  const catalog = await openCatalog((await resolveTarget(dataDir)).dir, collections);
   try { withAccess(config, () => catalog, { logger }); } finally { await catalog.close(); }
 }
 
@@ -136,8 +145,36 @@ registerAccessCommands(program);
 program.command('build-data')
   .description('build the default synthetic dataset (FlatGeobuf files)')
   .option('-s, --scale <s>', 'scale: 1 matches the real BNPE (~130,000 ouvrages, ~1.2 M chroniques)', number('scale', 0.0001), 1)
-  .option('-o, --out <dir>', 'output directory', 'data')
-  .action(async (options) => build(resolve(options.out), options.scale));
+  .option('-o, --out <location>', 'output directory, or s3://bucket/prefix (published as a new version: files, then current.json)', 'data')
+  .action(async (options) => {
+    if (!isRemote(options.out)) { await build(resolve(options.out), options.scale); return; }
+    await publishBuild(options.out, (dir) => build(dir, options.scale), logger);
+  });
+
+program.command('publish')
+  .description('publish a local data directory (its files, or the version it serves) as a new version of a data location')
+  .argument('<dir>', 'local data directory')
+  .requiredOption('-o, --out <location>', 'directory or s3://bucket/prefix: files go to versions/<id>/, then current.json is replaced')
+  .option('--id <id>', 'version id (default: a UTC timestamp)')
+  .action(async (dir: string, options) => {
+    const { dir: source } = await resolveTarget(resolve(dir));
+    const manifest = await publishDirectory(source, isRemote(options.out) ? options.out : resolve(options.out), options.id, { onFile: (name) => logger.info({ name }, 'uploaded') });
+    logger.info({ out: describeLocation(options.out), version: manifest.version, files: manifest.files.length }, 'version published');
+  });
+
+program.command('rollout')
+  .description('make an already published version current again (roll back or forward): copies versions/<id>/manifest.json over current.json')
+  .argument('<id>', 'version id')
+  .requiredOption('-d, --data <location>', 'directory or s3://bucket/prefix')
+  .action(async (id: string, options) => {
+    const manifest = await activateVersion(isRemote(options.data) ? options.data : resolve(options.data), id);
+    logger.info({ data: describeLocation(options.data), version: manifest.version }, 'version made current');
+  });
+
+function verification(value: string): Verification {
+  if (value !== 'sha256' && value !== 'size') throw new InvalidArgumentError('verify must be sha256 or size');
+  return value;
+}
 
 function list(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -169,7 +206,8 @@ program.command('ingest')
   .description("ingest Hub'Eau data (API harvest or downloaded files) into a new version of a data directory, switched atomically")
   .option('--from-api', "harvest the Hub'Eau \"Prélèvements en eau\" API (resumable)")
   .option('--from-files <files...>', "JSON pages, GeoJSON or CSV files (or directories) downloaded from Hub'Eau")
-  .requiredOption('-o, --out <dir>', 'data directory: versions/, pointer current, rejects.ndjson, .ingest/ spools')
+  .requiredOption('-o, --out <location>', 'data directory (versions/, current.json, rejects.ndjson, .ingest/ spools), or s3://bucket/prefix (built in --work, then published)')
+  .option('--work <dir>', 'with an s3:// --out: local directory the ingest builds in and resumes from', '.ingest-work')
   .option('--base-url <url>', 'API base URL', HUBEAU_BASE_URL)
   .option('--rate <n>', 'requests per second at most (0: no limit)', number('rate', 0), 5)
   .option('--checkpoint <file>', 'checkpoint file (default: DIR/.ingest/checkpoint.json)')
@@ -182,7 +220,8 @@ program.command('ingest')
   .option('--keep <n>', 'versions kept, the new one included (at least 2)', number('keep', 2), 3)
   .action(async (options) => {
     if (Boolean(options.fromApi) === Boolean(options.fromFiles)) throw new InvalidArgumentError('give exactly one of --from-api or --from-files');
-    const out = resolve(options.out);
+    const target: string | null = isRemote(options.out) ? options.out : null;
+    const out = resolve(target ? options.work : options.out);
     const started = Date.now();
     const common = { out, boundaries: options.boundaries, keep: options.keep, progress: progressBar() };
     let summary: IngestSummary;
@@ -206,6 +245,11 @@ program.command('ingest')
       }
     }
     process.stdout.write(`${formatSummary(summary)}\n`);
+    if (target && summary.version) {
+      const built = (await resolveTarget(out)).dir;
+      const manifest = await publishDirectory(built, target, basename(built)); // same id here and there
+      logger.info({ out: describeLocation(target), version: manifest.version }, 'version published');
+    }
     logger.info({ out, version: summary.version, seconds: (Date.now() - started) / 1000 }, 'ingest done');
   });
 

@@ -24,6 +24,7 @@ import type { ApiPart } from './part.js';
 import { compressionMiddleware } from './compression.js';
 import { collectionsCheck, healthRouter, type ReadinessCheck } from './routes/health.js';
 import { securityHeaders } from './security.js';
+import { pinVersions, type DataVersions } from './versions.js';
 
 export interface AppOptions {
   info: ServiceInfo;
@@ -44,6 +45,8 @@ export interface AppOptions {
    * headers are ignored unless the operator says a proxy is in front (access config `trustProxy`).
    */
   trustProxy?: boolean | number | string | string[];
+  /** Versioned data: requests bound to one version, paging links pinned with `v` (server/versions.ts). */
+  versions?: DataVersions;
 }
 
 export function defaultParts(tiles: TilesOptions = {}): ApiPart[] {
@@ -57,7 +60,8 @@ export const MAX_HEADER_SIZE = 256 * 1024;
 
 export function createApp(options: AppOptions): express.Express {
   const parts = options.parts ?? defaultParts();
-  const ctx: ServerContext = { info: options.info, catalog: options.catalog, conformance: new Set([...CORE_CONFORMANCE, ...parts.flatMap((p) => p.conformance ?? [])]) };
+  const ctx: ServerContext = { info: options.info, catalog: options.catalog, conformance: new Set([...CORE_CONFORMANCE, ...parts.flatMap((p) => p.conformance ?? [])]),
+    dataVersion: options.versions && (() => options.versions!.version()) };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy ?? false);
@@ -66,6 +70,8 @@ export function createApp(options: AppOptions): express.Express {
   if (options.compression !== false) app.use(compressionMiddleware());
   // Probes first: no credentials, no rate limit.
   app.use(healthRouter(options.readiness ?? [collectionsCheck(options.catalog)]));
+  // First: access checks and every route then read the version this request is bound to.
+  if (options.versions) app.use(pinVersions(options.versions));
   if (options.before?.length) app.use(...options.before);
   else app.use((_req, res, next) => { res.set('Access-Control-Allow-Origin', '*'); next(); });
   app.use('/assets/leaflet', express.static(dirname(require.resolve('leaflet/dist/leaflet.js')), { maxAge: '7d', immutable: true }));

@@ -14,6 +14,8 @@ export interface ServerContext {
   info: ServiceInfo;
   catalog: () => Catalog;
   conformance: Set<string>;
+  /** Version id of the data this request reads, when the data is versioned (pins paging links, ETags). */
+  dataVersion?: () => string | undefined;
 }
 
 /** host[:port]: a DNS name, IPv4 or bracketed IPv6 address, and nothing else (no quotes, spaces, slashes). */

@@ -36,3 +36,10 @@ export class ServiceUnavailable extends OgcError {
     super(503, 'ServiceUnavailable', description, { 'Retry-After': '30' });
   }
 }
+
+/** 410: a paging link pinned to a data version that is no longer served (past its grace period). */
+export class VersionGone extends OgcError {
+  constructor(readonly version: string, readonly current: string | undefined) {
+    super(410, 'VersionGone', `La version « ${version} » des données (paramètre « v ») n'est plus servie ; version actuelle : « ${current ?? 'aucune'} ». Reprenez la pagination depuis le début, sans « v ».`);
+  }
+}

@@ -1,8 +1,10 @@
-// Versioned data directories: each build goes into DIR/versions/<timestamp>/, and the pointer
-// DIR/current is switched (temp file + rename, atomic) only once the whole build has succeeded.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+// Versioned data directories: each build goes into DIR/versions/<timestamp>/ with its manifest
+// (files, sizes, SHA-256), and DIR/current.json (plus the older pointer DIR/current) is switched
+// (temp file + rename, atomic) only once the whole build has succeeded.
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
 import { POINTER_FILE, resolveDataDir } from '../../server/catalog.js';
+import { MANIFEST_FILE, manifestOf, VERSION_MANIFEST_FILE } from '../../server/storage/manifest.js';
 import { buildCollections, type BuildInput, type BuildProgress } from '../build.js';
 
 export const VERSIONS_DIR = 'versions';
@@ -21,8 +23,27 @@ export function newVersionDir(root: string): string {
   return dir;
 }
 
-/** Points DIR/current at `versionDir` atomically: readers see the old or the new name, never half. */
+function writeAtomically(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try { writeSync(fd, text); fsyncSync(fd); } finally { closeSync(fd); }
+  renameSync(tmp, path);
+}
+
+/** Writes the version's own manifest (versions/<id>/manifest.json), published by publishVersion. */
+export async function writeVersionManifest(versionDir: string): Promise<void> {
+  const manifest = await manifestOf(versionDir, basename(versionDir));
+  writeFileSync(join(versionDir, VERSION_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/**
+ * Points DIR at `versionDir` atomically: current.json becomes the version's manifest (when it has
+ * one) and the pointer DIR/current names it; readers see the old or the new version, never half.
+ */
 export function publishVersion(root: string, versionDir: string): void {
+  const own = join(versionDir, VERSION_MANIFEST_FILE);
+  if (existsSync(own)) writeAtomically(join(root, MANIFEST_FILE), readFileSync(own, 'utf8'));
+  else rmSync(join(root, MANIFEST_FILE), { force: true }); // a version without manifest: the pointer alone decides
   const tmp = join(root, `.${POINTER_FILE}.${process.pid}.tmp`);
   const fd = openSync(tmp, 'w');
   try {
@@ -61,6 +82,7 @@ export async function buildVersion(root: string, inputs: BuildInput[], progress?
   let counts: Record<string, number>;
   try {
     counts = await buildCollections(dir, inputs, progress);
+    await writeVersionManifest(dir);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;

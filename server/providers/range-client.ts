@@ -1,6 +1,10 @@
-// Byte-range access to a file or an http(s) URL, behind one interface, with a bounded block cache.
+// Byte-range access to a file, an http(s) URL or an S3 object, behind one interface, with a bounded
+// block cache. Every read has a deadline (storage/limits.ts) and is counted.
 import { open, stat, type FileHandle } from 'node:fs/promises';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { DataFileError } from './data-error.js';
+import { describeLocation, parseLocation, s3Client } from '../storage/location.js';
+import { StorageUnavailable, underDeadline } from '../storage/limits.js';
 
 export interface RangeSource {
   /** Total size in bytes. */
@@ -22,16 +26,18 @@ export class FileRangeSource implements RangeSource {
 
   async read(offset: number, length: number): Promise<Uint8Array> {
     const end = Math.min(this.size, offset + length);
-    const buffer = Buffer.allocUnsafe(Math.max(0, end - offset));
-    let done = 0;
-    while (done < buffer.length) {
-      const { bytesRead } = await this.handle.read(buffer, done, buffer.length - done, offset + done);
-      if (bytesRead === 0) break;
-      done += bytesRead;
-    }
-    // Bounds check: the file shrank since it was opened (cut in place); never hand out fewer bytes.
-    if (done < buffer.length) throw new DataFileError(this.path, `file ends at byte ${offset + done}, expected ${this.size} bytes (truncated since opened)`);
-    return new Uint8Array(buffer.buffer, buffer.byteOffset, done);
+    return underDeadline('file', 'fichier local', async () => {
+      const buffer = Buffer.allocUnsafe(Math.max(0, end - offset));
+      let done = 0;
+      while (done < buffer.length) {
+        const { bytesRead } = await this.handle.read(buffer, done, buffer.length - done, offset + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      // Bounds check: the file shrank since it was opened (cut in place); never hand out fewer bytes.
+      if (done < buffer.length) throw new DataFileError(this.path, `file ends at byte ${offset + done}, expected ${this.size} bytes (truncated since opened)`);
+      return new Uint8Array(buffer.buffer, buffer.byteOffset, done);
+    }, (bytes) => bytes.length);
   }
 
   close(): Promise<void> {
@@ -43,37 +49,72 @@ export class HttpRangeSource implements RangeSource {
   private constructor(private url: string, readonly size: number, readonly version: string, private headers: Record<string, string>) {}
 
   static async open(url: string, headers: Record<string, string> = {}): Promise<HttpRangeSource> {
+    const name = describeLocation(url);
     // A one-byte range answers both "are ranges supported" and the total size (Content-Range).
-    const response = await fetch(url, { headers: { ...headers, Range: 'bytes=0-0' } });
-    if (response.status !== 206) {
-      await response.body?.cancel();
-      throw new Error(`${url}: server does not answer range requests (HTTP ${response.status})`);
-    }
-    const range = response.headers.get('content-range') ?? '';
-    const total = Number(range.split('/')[1]);
-    await response.arrayBuffer();
-    if (!Number.isFinite(total)) throw new Error(`${url}: no total size in Content-Range`);
-    const version = response.headers.get('etag') ?? response.headers.get('last-modified') ?? String(total);
+    const { total, version } = await underDeadline('http', name, async (signal) => {
+      const response = await fetch(url, { headers: { ...headers, Range: 'bytes=0-0' }, signal });
+      if (response.status !== 206) {
+        await response.body?.cancel();
+        throw new StorageUnavailable(name, `pas de lecture par plage (HTTP ${response.status})`);
+      }
+      const range = response.headers.get('content-range') ?? '';
+      const total = Number(range.split('/')[1]);
+      await response.arrayBuffer();
+      if (!Number.isFinite(total)) throw new StorageUnavailable(name, 'pas de taille totale dans Content-Range');
+      return { total, version: response.headers.get('etag') ?? response.headers.get('last-modified') ?? String(total) };
+    }, () => 1);
     return new HttpRangeSource(url, total, version, headers);
   }
 
   async read(offset: number, length: number): Promise<Uint8Array> {
     const end = Math.min(this.size, offset + length) - 1;
     if (end < offset) return new Uint8Array(0);
-    const response = await fetch(this.url, { headers: { ...this.headers, Range: `bytes=${offset}-${end}` } });
-    if (response.status !== 206 && response.status !== 200) {
-      throw new Error(`${this.url}: range ${offset}-${end} answered HTTP ${response.status}`);
-    }
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    // A server that ignores Range sends the whole file: keep only the slice asked for.
-    return response.status === 200 ? bytes.subarray(offset, end + 1) : bytes;
+    const name = describeLocation(this.url);
+    return underDeadline('http', name, async (signal) => {
+      const response = await fetch(this.url, { headers: { ...this.headers, Range: `bytes=${offset}-${end}` }, signal });
+      if (response.status !== 206 && response.status !== 200) {
+        await response.body?.cancel();
+        throw new StorageUnavailable(name, `plage ${offset}-${end} : HTTP ${response.status}`);
+      }
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      // A server that ignores Range sends the whole file: keep only the slice asked for.
+      return response.status === 200 ? bytes.subarray(offset, end + 1) : bytes;
+    }, (bytes) => bytes.length);
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** An S3 object (s3://bucket/key) read with ranged GetObject requests; never downloaded whole. */
+export class S3RangeSource implements RangeSource {
+  private constructor(private bucket: string, private key: string, readonly size: number, readonly version: string) {}
+
+  static async open(bucket: string, key: string): Promise<S3RangeSource> {
+    const name = `s3://${bucket}/${key}`;
+    const head = await underDeadline('s3', name, (abortSignal) => s3Client().send(new HeadObjectCommand({ Bucket: bucket, Key: key }), { abortSignal }), () => 0);
+    if (head.ContentLength === undefined) throw new StorageUnavailable(name, 'taille inconnue');
+    return new S3RangeSource(bucket, key, head.ContentLength, head.ETag ?? String(head.ContentLength));
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const end = Math.min(this.size, offset + length) - 1;
+    if (end < offset) return new Uint8Array(0);
+    return underDeadline('s3', `s3://${this.bucket}/${this.key}`, async (abortSignal) => {
+      const answer = await s3Client().send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key, Range: `bytes=${offset}-${end}` }), { abortSignal });
+      const bytes = await answer.Body!.transformToByteArray();
+      // A store that ignores Range sends the whole object: keep only the slice asked for.
+      return answer.ContentRange ? bytes : bytes.subarray(offset, end + 1);
+    }, (bytes) => bytes.length);
   }
 
   async close(): Promise<void> {}
 }
 
 export function openRangeSource(location: string): Promise<RangeSource> {
-  return /^https?:\/\//i.test(location) ? HttpRangeSource.open(location) : FileRangeSource.open(location);
+  const parsed = parseLocation(location);
+  if (parsed.kind === 'http') return HttpRangeSource.open(parsed.url);
+  if (parsed.kind === 's3') return S3RangeSource.open(parsed.bucket, parsed.key);
+  return FileRangeSource.open(location);
 }
 
 /**

@@ -178,7 +178,8 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
       return;
     }
 
-    const version = (await provider.stats()).version;
+    const pinned = ctx.dataVersion?.();
+    const version = `${pinned ?? ''}|${(await provider.stats()).version}`;
     // The same page of the same data version, asked again: sent from the cache (or 304).
     const pageKey = format.key === 'html' ? null : `${definition.id}|${version}|${format.mediaType}|${base}|${new URLSearchParams(Object.entries(params).sort()).toString()}`;
     if (pageKey) {
@@ -200,16 +201,18 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
       ? await sortedPage(provider.scan(itemsPlan.bbox, predicate), offset, limit, itemsPlan.sort)
       : await provider.query({ bbox: itemsPlan.bbox, predicate, offset, limit, count: cached === undefined });
 
+    // Paging stays on the version it started on: next/prev (and self) carry it.
+    const pin = pinned ? { v: pinned } : {};
     const links = (numberReturned: number, numberMatched: number | undefined): Link[] => {
       const list: Link[] = [
-        { href: hrefWith(base, path, params, {}), rel: 'self', type: format.mediaType, title: 'Cette page' },
+        { href: hrefWith(base, path, params, pin), rel: 'self', type: format.mediaType, title: 'Cette page' },
         // A streamed format without limit is the whole result: its alternate carries this page's limit.
         ...formats.filter((f) => f.key !== format.key).map((f) => ({ href: hrefWith(base, path, params, { f: f.key, ...(extraFormats.includes(f as ItemsFormat) ? { limit: String(limit) } : {}) }), rel: 'alternate', type: f.mediaType, title: `Cette page (${f.key})` })),
         { href: `${base}/collections/${definition.id}`, rel: 'collection', type: 'application/json', title: definition.title },
       ];
       const hasNext = numberMatched !== undefined ? offset + numberReturned < numberMatched : numberReturned === limit;
-      if (hasNext) list.push({ href: hrefWith(base, path, params, { offset: String(offset + limit), limit: String(limit) }), rel: 'next', type: format.mediaType, title: 'Page suivante' });
-      if (offset > 0) list.push({ href: hrefWith(base, path, params, { offset: offset - limit > 0 ? String(offset - limit) : undefined, limit: String(limit) }), rel: 'prev', type: format.mediaType, title: 'Page précédente' });
+      if (hasNext) list.push({ href: hrefWith(base, path, params, { offset: String(offset + limit), limit: String(limit), ...pin }), rel: 'next', type: format.mediaType, title: 'Page suivante' });
+      if (offset > 0) list.push({ href: hrefWith(base, path, params, { offset: offset - limit > 0 ? String(offset - limit) : undefined, limit: String(limit), ...pin }), rel: 'prev', type: format.mediaType, title: 'Page précédente' });
       return list;
     };
     const matched = async () => {
@@ -247,7 +250,7 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
     const featureId = req.params.featureId as string;
     // A feature asked again: the page cache, as for items pages (GeoJSON only).
     const json = format.key !== 'html' && !extraFormats.some((f) => f.key === format.key);
-    const featureKey = json ? `feature|${definition.id}|${(await collection.provider.stats()).version}|${format.mediaType}|${baseUrl(ctx, req)}|${featureId}|${new URLSearchParams(Object.entries(params).sort()).toString()}` : null;
+    const featureKey = json ? `feature|${definition.id}|${ctx.dataVersion?.() ?? ''}|${(await collection.provider.stats()).version}|${format.mediaType}|${baseUrl(ctx, req)}|${featureId}|${new URLSearchParams(Object.entries(params).sort()).toString()}` : null;
     if (featureKey) {
       const etag = PageCache.etagOf(featureKey);
       res.set({ ...itemsPlan.headers, ETag: etag });
