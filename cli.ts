@@ -2,7 +2,7 @@
 // prelevements: serve the OGC API, build the default dataset, ingest Hub'Eau data.
 import { Command, InvalidArgumentError } from 'commander';
 import { MultiBar, SingleBar, Presets } from 'cli-progress';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { pino } from 'pino';
 import cluster from 'node:cluster';
 import { createServer } from 'node:http';
@@ -14,6 +14,8 @@ import type { BuildProgress } from './collections/build.js';
 import { buildDefaultDataset, datasetPresent } from './collections/dataset.js';
 import { collections } from './collections/definitions/index.js';
 import { SERVICE_INFO, TILES_OPTIONS } from './collections/service.js';
+import { opsStats, serveClusterMetrics, startOps } from './server/ops/index.js';
+import { announceDataVersion, redisKeysSync } from './server/ops/cli-hooks.js';
 import { formatSummary, HUBEAU_BASE_URL, IngestError, ingestFromApi, ingestFromFiles, type IngestSummary } from './collections/ingest/index.js';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
@@ -57,6 +59,9 @@ program.command('serve')
   .option('-w, --workers <n>', 'worker processes sharing the port (default: one per CPU core)', number('workers', 1), Number(process.env.WORKERS ?? availableParallelism()))
   .option('--page-cache <MiB>', 'GeoJSON pages kept in memory per worker, served again without reading the data (0: none)', number('page cache', 0), Number(process.env.PAGE_CACHE_MIB ?? 64))
   .option('-c, --config <file>', 'access configuration, YAML or JSON: restricted collections, views, credentials (without it everything is public)', process.env.ACCESS_CONFIG)
+  .option('--redis <url>', 'Redis shared by the replicas: rate-limit counters, API keys, data-version notices (redis://host:6379)', process.env.REDIS_URL)
+  .option('--shutdown-timeout <s>', 'seconds the requests in flight get to finish on SIGTERM', number('shutdown timeout', 0), Number(process.env.SHUTDOWN_TIMEOUT ?? 25))
+  .option('--no-access-log', 'no log line per request (default: one JSON line per request, level info)')
   .action(async (options) => {
     const dataDir = resolve(options.data);
     // Read first: a mistake in it stops the start before any dataset is built.
@@ -68,6 +73,7 @@ program.command('serve')
     if (cluster.isPrimary && options.workers > 1) {
       // Checked here once: a view or JWKS a worker cannot load would have it restarted forever.
       if (accessConfig) { await checkAccess(accessConfig, dataDir); serveClusterRateLimits(); }
+      serveClusterMetrics(); // /metrics of any worker answers for all
       // Node serves on one core per process: as many workers as cores, each with its own
       // bounded caches, the kernel spreading connections between them.
       let stopping = false;
@@ -77,8 +83,9 @@ program.command('serve')
       for (let i = 0; i < Math.floor(options.workers); i++) fork();
       const stopAll = () => {
         stopping = true;
+        // Each worker drains its requests (up to the deadline) and exits; the primary follows the last.
         for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
-        setTimeout(() => process.exit(0), 6000).unref();
+        setTimeout(() => process.exit(0), options.shutdownTimeout * 1000 + 2000).unref();
         cluster.on('exit', () => { if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0); });
       };
       process.on('SIGTERM', stopAll);
@@ -90,11 +97,17 @@ program.command('serve')
       onSwap: (from, to) => logger.info({ from, to }, 'new data version served'),
       onError: (error, target) => logger.error({ err: error, target }, 'new data version could not be opened: still serving the previous one'),
     });
+    // Redis (shared limits, keys, data notices), metrics, request logs, graceful stop.
+    const local = cluster.isWorker ? (name: 'ip' | 'credential') => new ClusterStore(name) : undefined; // one count for all workers
+    const ops = startOps({ logger, redis: options.redis, accessLog: options.accessLog, localRateLimitStore: local });
+    ops.onDataNotice((notice) => { logger.info(notice, 'data notice'); void catalog.check(); });
+    opsStats.registerDataVersion(() => basename(catalog.dataDir));
     // Per caller: the collections and views it may see, and the guard answering 401/403.
     const access = accessConfig && withAccess(accessConfig, () => catalog.catalog(), {
-      logger, rateLimitStore: cluster.isWorker ? (name) => new ClusterStore(name) : undefined, // one count for all workers
+      logger, rateLimitStore: ops.rateLimitStore ?? local, keysSource: ops.keysSource,
     });
     const app = createApp({
+      observe: ops.observe,
       info: { ...SERVICE_INFO, baseUrl: options.baseUrl }, catalog: access ? access.catalog : () => catalog.catalog(), logger,
       parts: defaultParts(TILES_OPTIONS), before: access?.before, pageCacheBytes: options.pageCache * 1024 * 1024,
     });
@@ -109,9 +122,7 @@ program.command('serve')
     // Longer than common proxies' idle timeouts, so a reused connection is never closed under a client.
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 66_000;
-    const stop = () => { server.close(() => void catalog.close().then(() => process.exit(0))); setTimeout(() => process.exit(0), 5000).unref(); };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
+    ops.shutdown.install(server, { deadlineMs: options.shutdownTimeout * 1000, logger, cleanup: async () => { await catalog.close(); await ops.close(); } });
   });
 
 /** Builds the views and reads the JWKS of the configuration on the current data, then lets them go. */
@@ -120,13 +131,17 @@ async function checkAccess(config: AccessConfig, dataDir: string): Promise<void>
   try { withAccess(config, () => catalog, { logger }); } finally { await catalog.close(); }
 }
 
-registerAccessCommands(program);
+registerAccessCommands(program, undefined, redisKeysSync);
 
 program.command('build-data')
   .description('build the default synthetic dataset (FlatGeobuf files)')
   .option('-s, --scale <s>', 'scale: 1 matches the real BNPE (~130,000 ouvrages, ~1.2 M chroniques)', number('scale', 0.0001), 1)
   .option('-o, --out <dir>', 'output directory', 'data')
-  .action(async (options) => build(resolve(options.out), options.scale));
+  .option('--redis <url>', 'announce the new version to the replicas subscribed to this Redis', process.env.REDIS_URL)
+  .action(async (options) => {
+    await build(resolve(options.out), options.scale);
+    if (options.redis) await announceDataVersion(options.redis, resolveDataDir(resolve(options.out)), logger);
+  });
 
 function list(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -169,6 +184,7 @@ program.command('ingest')
   .option('--years <range>', 'years the chroniques are split by, e.g. 2008-2023', years)
   .option('--boundaries <files...>', 'GeoJSON limits with an INSEE `code` (files, directories or level=path) for the volumes_* polygons')
   .option('--keep <n>', 'versions kept, the new one included (at least 2)', number('keep', 2), 3)
+  .option('--redis <url>', 'announce the new version to the replicas subscribed to this Redis', process.env.REDIS_URL)
   .action(async (options) => {
     if (Boolean(options.fromApi) === Boolean(options.fromFiles)) throw new InvalidArgumentError('give exactly one of --from-api or --from-files');
     const out = resolve(options.out);
@@ -195,6 +211,7 @@ program.command('ingest')
       }
     }
     process.stdout.write(`${formatSummary(summary)}\n`);
+    if (options.redis) await announceDataVersion(options.redis, resolveDataDir(out), logger);
     logger.info({ out, version: summary.version, seconds: (Date.now() - started) / 1000 }, 'ingest done');
   });
 

@@ -24,6 +24,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Standard parts besides Core; defaults to every part this server implements. */
   parts?: ApiPart[];
+  /** Middleware run first, on every request (request ids and logs, metrics, drain on stop). */
+  observe?: express.RequestHandler[];
   /** Middleware run before every route (authentication, rate limits, CORS policy…). */
   before?: express.RequestHandler[];
   /** Bytes of recently served GeoJSON pages kept in memory (0 disables). Default 64 MiB. */
@@ -46,6 +48,7 @@ export function createApp(options: AppOptions): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
+  if (options.observe?.length) app.use(...options.observe);
   if (options.before?.length) app.use(...options.before);
   else app.use((_req, res, next) => { res.set('Access-Control-Allow-Origin', '*'); next(); });
   app.use('/assets/leaflet', express.static(dirname(require.resolve('leaflet/dist/leaflet.js')), { maxAge: '7d', immutable: true }));

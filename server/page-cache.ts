@@ -2,6 +2,9 @@
 // back, several users on the same view, a web map reloading) costs one lookup and one write. Keys
 // hold the data version, so a new build or ingest never serves an old page. Bounded by bytes.
 import { createHash } from 'node:crypto';
+import { opsStats } from './ops/stats.js';
+
+const stats = opsStats.cache('page');
 
 export interface CachedPage {
   body: Buffer;
@@ -21,9 +24,10 @@ export class PageCache {
 
   get(key: string): CachedPage | undefined {
     const hit = this.entries.get(key);
-    if (!hit) return undefined;
+    if (!hit) { stats.record(false); return undefined; }
     this.entries.delete(key);
-    if (Date.now() - hit.at > this.maxAgeMs) { this.bytes -= hit.body.length + key.length; return undefined; }
+    if (Date.now() - hit.at > this.maxAgeMs) { this.bytes -= hit.body.length + key.length; stats.record(false); return undefined; }
+    stats.record(true);
     this.entries.set(key, hit); // most recent last
     return hit;
   }

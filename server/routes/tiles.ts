@@ -17,12 +17,15 @@ import { and, datetimePredicate, propertyPredicate } from '../plan.js';
 import { batchesOf, type CollectionDefinition, type Feature, type FeaturePredicate, type Rect } from '../types.js';
 import { filterPredicate } from './filter.js';
 import { mapPage, styleDocument, STYLE_MEDIA_TYPE, type MapView, type StyleLayer } from './map.js';
+import { opsStats } from '../ops/stats.js';
 import {
   bufferedTileBounds, clustersOnly, encodeTile, getTileMatrixSet, MVT_MEDIA_TYPE, tileJson, tileMatrixSetsList, tilesetDocument, tilesetsList,
   TILES_CONFORMANCE, TILING_SCHEME_REL, validTile, type TileLayerInfo, type TileMatrixSet,
 } from '../tiles/index.js';
 
 export type { MapView, StyleLayer } from './map.js';
+
+const tileStats = opsStats.cache('tile');
 
 /**
  * A layer of the dataset tiles (/tiles/...): present only between its zooms, restricted by a
@@ -265,6 +268,7 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     res.set({ ETag: etag, 'Cache-Control': `public, max-age=${maxAge}` });
     if (matches(req.headers['if-none-match'], etag)) { res.status(304).end(); return; }
     let bytes = cache.get(etag);
+    tileStats.record(bytes !== undefined);
     if (!bytes) {
       // Concurrent requests of one tile share one rendering.
       let pending = inFlight.get(etag);
