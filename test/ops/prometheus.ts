@@ -35,8 +35,10 @@ export function parsePrometheus(text: string): Sample[] {
         rest = rest.slice(LABEL.lastIndex);
       }
     }
-    const value = m[3] === '+Inf' ? Infinity : m[3] === '-Inf' ? -Infinity : m[3] === 'NaN' ? NaN : Number(m[3]);
-    if (Number.isNaN(value) && m[3] !== 'NaN') throw new Error(`line ${i + 1}: bad value ${m[3]}`);
+    // As Prometheus reads them (Go's ParseFloat): NaN and Inf in any case (prom-client writes `Nan`).
+    const special = /^([+-]?)(inf|nan)$/i.exec(m[3]);
+    const value = special ? (special[2].toLowerCase() === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity) : Number(m[3]);
+    if (!special && (m[3] === '' || Number.isNaN(value))) throw new Error(`line ${i + 1}: bad value ${m[3]}`);
     const family = m[1].replace(/_(bucket|sum|count)$/, '');
     if (!types.has(m[1]) && !types.has(family)) throw new Error(`line ${i + 1}: sample ${m[1]} without TYPE`);
     samples.push({ name: m[1], labels, value });
