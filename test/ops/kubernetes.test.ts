@@ -27,7 +27,7 @@ function manifests(): { file: string; doc: Manifest }[] {
   }));
 }
 
-const find = (kind: string, name: string) => manifests().find(({ doc }) => doc.kind === kind && doc.metadata.name === name)?.doc as never as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const find = (kind: string, name: string) => manifests().find(({ doc }) => doc.kind === kind && doc.metadata.name === name)?.doc as never as Record<string, any>;
 
 describe('Kubernetes manifests', () => {
   it('each validates against its Kubernetes schema', () => {

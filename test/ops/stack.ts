@@ -77,7 +77,7 @@ export function fillTemplate(text: string, vars: Record<string, string>): string
 export const TEMPLATE = join(process.cwd(), 'deploy', 'nginx', 'prelevements.conf.template');
 
 /** nginx (not as a daemon) in front of `upstreams`, its storage cache in front of `storageOrigin`. */
-export async function startNginx(upstreams: string[], storageOrigin: string): Promise<Nginx> {
+export async function startNginx(upstreams: string[], storageOrigin: string, options: { cache?: boolean; workers?: number } = {}): Promise<Nginx> {
   const binary = nginxBinary();
   if (!binary) throw new Error('nginx missing');
   const dir = mkdtempSync(join(tmpdir(), 'prelevements-nginx-'));
@@ -88,9 +88,10 @@ export async function startNginx(upstreams: string[], storageOrigin: string): Pr
     LISTEN: `127.0.0.1:${port}`, CACHE_DIR: join(dir, 'cache'), LOG_DIR: join(dir, 'logs'),
     STORAGE_LISTEN: `127.0.0.1:${storagePort}`, STORAGE_ORIGIN: storageOrigin,
   });
-  writeFileSync(join(dir, 'prelevements.conf'), site);
+  // Without the API cache (benchmarks of the replicas themselves): every request reaches one.
+  writeFileSync(join(dir, 'prelevements.conf'), options.cache === false ? site.replace('proxy_cache prelevements_api;', 'proxy_cache off;') : site);
   const root = process.getuid?.() === 0 ? 'user root;\n' : ''; // workers may write the temporary cache dirs
-  writeFileSync(join(dir, 'nginx.conf'), `${root}worker_processes 1;\npid ${join(dir, 'nginx.pid')};\nerror_log ${join(dir, 'logs', 'error.log')} warn;\n`
+  writeFileSync(join(dir, 'nginx.conf'), `${root}worker_processes ${options.workers ?? 1};\npid ${join(dir, 'nginx.pid')};\nerror_log ${join(dir, 'logs', 'error.log')} warn;\n`
     + `events { worker_connections 1024; }\nhttp {\n  client_body_temp_path ${join(dir, 'temp')};\n  proxy_temp_path ${join(dir, 'temp')};\n`
     + `  fastcgi_temp_path ${join(dir, 'temp')};\n  uwsgi_temp_path ${join(dir, 'temp')};\n  scgi_temp_path ${join(dir, 'temp')};\n`
     + `  access_log off;\n  include ${join(dir, 'prelevements.conf')};\n}\n`);
