@@ -2,11 +2,11 @@
 // off so that every request reaches a replica, then 3 replicas with the cache on. A mix of pages
 // (random offsets), bbox queries and tiles, all anonymous. Writes the section "Scale: replicas
 // behind nginx" of bench/RESULTS.md.
-// Usage: npm run bench:scale -- [--scale 0.05] [--seconds 10] [--connections 50]
+// Usage: npm run bench:scale -- [--scale 0.05] [--seconds 10] [--connections 10]
 import autocannon from 'autocannon';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CLI } from '../test/e2e/server.js';
 import { startNginx, startRedis, startReplica, type Replica } from '../test/ops/stack.js';
@@ -15,7 +15,8 @@ const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : fallback; };
 const SCALE = Number(arg('scale', '0.05'));
 const SECONDS = Number(arg('seconds', '10'));
-const CONNECTIONS = Number(arg('connections', '50'));
+const CONNECTIONS = Number(arg('connections', '10'));
+const LOAD = loadavg()[0];
 
 const data = join(process.cwd(), 'data', `bench-scale-${SCALE}`);
 if (!existsSync(data)) {
@@ -68,10 +69,10 @@ try {
 
 const section = [
   '## Scale: replicas behind nginx', '',
-  `Machine: ${cpus()[0]?.model ?? '?'}, **${availableParallelism()} cores** shared by every replica, nginx, Redis and autocannon itself, ${Math.round(totalmem() / 2 ** 30)} GiB.`,
+  `Machine: ${cpus()[0]?.model ?? '?'}, **${availableParallelism()} cores** shared by every replica, nginx, Redis and autocannon itself, ${Math.round(totalmem() / 2 ** 30)} GiB; load average ${LOAD.toFixed(1)} when the run began (other work on the machine: compare rows of one run, not runs).`,
   `Command: \`npm run bench:scale -- ${args.join(' ')}\` (scale ${SCALE} dataset, autocannon ${CONNECTIONS} connections, ${SECONDS} s after a ${SECONDS} s warm-up; replicas: \`serve --workers 1 --redis\`; nginx from deploy/nginx/ with 2 workers, its API cache off except in the last row).`,
   'Mix: 40% pages of 100 ouvrages at random offsets, 30% bbox queries of 100 points, 30% zoom-8 tiles over mainland France.', '',
-  '| setup | requests/s | × 1 replica | p50 ms | p99 ms | errors | non-2xx |', '|---|---:|---:|---:|---:|---:|---:|', ...rows, '',
+  '| setup | requests/s | × 1 replica | p50 ms | p99 ms | errors (timeouts 10 s) | non-2xx |', '|---|---:|---:|---:|---:|---:|---:|', ...rows, '',
   'Replicas scale only as far as free cores allow: on a machine with fewer cores than replicas + nginx + the load generator, added replicas share the same CPUs.', '',
 ].join('\n');
 const results = join(process.cwd(), 'bench', 'RESULTS.md');
