@@ -73,7 +73,7 @@ const section = [
   `Command: \`npm run bench:scale -- ${args.join(' ')}\` (scale ${SCALE} dataset, autocannon ${CONNECTIONS} connections, ${SECONDS} s after a ${SECONDS} s warm-up; replicas: \`serve --workers 1 --redis\`; nginx from deploy/nginx/ with 2 workers, its API cache off except in the last row).`,
   'Mix: 40% pages of 100 ouvrages at random offsets, 30% bbox queries of 100 points, 30% zoom-8 tiles over mainland France.', '',
   '| setup | requests/s | × 1 replica | p50 ms | p99 ms | errors (timeouts 10 s) | non-2xx |', '|---|---:|---:|---:|---:|---:|---:|', ...rows, '',
-  'Replicas scale only as far as free cores allow: on a machine with fewer cores than replicas + nginx + the load generator, added replicas share the same CPUs.', '',
+  'Replicas scale only as far as free cores allow: on a machine with fewer cores than replicas + nginx + the load generator, added replicas share the same CPUs. The URLs of the mix are nearly all distinct (random offsets and boxes), so the cache row mostly shows misses; cache hits are shown by test/ops/scale.test.ts (X-Cache-Status).', '',
 ].join('\n');
 const results = join(process.cwd(), 'bench', 'RESULTS.md');
 const previous = readFileSync(results, 'utf8');

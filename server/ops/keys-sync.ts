@@ -42,8 +42,8 @@ export async function withRedisKeys<T>(link: RedisLink, path: string, write: boo
     const result = await run();
     if (write) {
       const text = existsSync(path) ? JSON.stringify(readKeysFile(path)) : JSON.stringify({ version: 1, keys: [], users: {} });
-      const [[, version]] = (await redis.multi().set(link.key(DOC), text).incr(link.key(VERSION)).exec()) ?? [[null, 0]];
-      await redis.publish(link.key(KEYS_CHANNEL), String(version));
+      const results = await redis.multi().set(link.key(DOC), text).incr(link.key(VERSION)).exec();
+      await redis.publish(link.key(KEYS_CHANNEL), String(results?.[1]?.[1] ?? ''));
     }
     return result;
   } finally {
