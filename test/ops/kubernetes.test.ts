@@ -60,7 +60,9 @@ describe('Kubernetes manifests', () => {
     assert.ok(pod.securityContext.runAsUser > 0);
     assert.equal(container.securityContext.allowPrivilegeEscalation, false);
     for (const kind of ['requests', 'limits']) for (const resource of ['cpu', 'memory']) assert.ok(container.resources[kind][resource], `${kind}.${resource}`);
+    assert.deepEqual(container.command, ['node', 'dist/cli.js']); // the Dockerfile's image
     const args: string[] = container.args;
+    assert.equal(args[0], 'serve');
     const drain = Number(args[args.indexOf('--shutdown-timeout') + 1]);
     const preStop = Number(container.lifecycle.preStop.exec.command[1]);
     assert.ok(drain + preStop < pod.terminationGracePeriodSeconds);
