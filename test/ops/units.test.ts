@@ -14,9 +14,9 @@ import { requestId } from '../../server/ops/request-log.js';
 import { FallbackStore } from '../../server/ops/rate-limit.js';
 import { RedisLink, checkRedisUrl, redactUrl, runChecks, startOps, storageCheck, publishDataNotice, subscribeDataNotices, RedisKeysSource, withRedisKeys, opsStats } from '../../server/ops/index.js';
 import { createKey, revokeKey } from '../../server/auth/index.js';
-import { freePort } from '../e2e/server.js';
+import { freePort, smallDataset } from '../e2e/server.js';
 import { parsePrometheus, total } from './prometheus.js';
-import { has, startRedis, until, type RedisServer } from './stack.js';
+import { has, startRedis, startReplica, until, type RedisServer } from './stack.js';
 
 const quiet = pino({ level: 'silent' });
 const links: RedisLink[] = [];
@@ -128,5 +128,19 @@ describe('through a real Redis', { skip: noRedis }, () => {
     const stop = subscribeDataNotices(server, (n) => heard.push(n.version));
     await until('subscribed', async () => { await publishDataNotice(admin, 'v-test'); return heard.includes('v-test'); }, 5000);
     stop();
+  });
+
+  it('serve --redis hears a data notice and checks its data', async () => {
+    const replica = await startReplica(smallDataset(), ['--redis', redis.url, '--no-access-log'], { LOG_LEVEL: 'info' });
+    try {
+      const admin = new RedisLink(redis.url); links.push(admin);
+      await until('notice heard', async () => {
+        await publishDataNotice(admin, 'v-serve');
+        await new Promise((r) => setTimeout(r, 200));
+        return replica.log().includes('"msg":"data notice"') && replica.log().includes('v-serve');
+      }, 15_000);
+    } finally {
+      assert.equal(await replica.stop(), 0);
+    }
   });
 });
