@@ -12,8 +12,8 @@ import { collectionsCheck } from './server/routes/health.js';
 import { checkBaseUrl } from './server/context.js';
 import { hardenServer } from './server/security.js';
 import { startLoopMonitor } from './server/loop-monitor.js';
-import { openCatalog, ReloadingCatalog, resolveTarget } from './server/catalog.js';
-import { configureStorage } from './server/storage/limits.js';
+import { openCatalog, ReloadingCatalog, resolveDataDir, resolveTarget } from './server/catalog.js';
+import { configureStorage, storageStats } from './server/storage/limits.js';
 import { describeLocation, isRemote } from './server/storage/location.js';
 import { activateVersion, publishDirectory, type Verification } from './server/storage/manifest.js';
 import { publishBuild } from './collections/publish.js';
@@ -22,6 +22,9 @@ import type { BuildProgress } from './collections/build.js';
 import { buildDefaultDataset, datasetPresent } from './collections/dataset.js';
 import { collections } from './collections/definitions/index.js';
 import { SERVICE_INFO, TILES_OPTIONS } from './collections/service.js';
+import { opsStats, serveClusterMetrics, startOps, storageCheck } from './server/ops/index.js';
+import { asProbe } from './server/ops/readiness.js';
+import { announceDataVersion, redisKeysSync } from './server/ops/cli-hooks.js';
 import { formatSummary, HUBEAU_BASE_URL, IngestError, ingestFromApi, ingestFromFiles, type IngestSummary } from './collections/ingest/index.js';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
@@ -70,6 +73,9 @@ program.command('serve')
   .option('--poll <s>', 'seconds between two checks of the manifest for a new version (default 2 for a directory, 10 for https/s3)', number('poll', 0.01), process.env.DATA_POLL_SECONDS ? Number(process.env.DATA_POLL_SECONDS) : undefined)
   .option('--grace <s>', 'seconds a replaced version stays readable by pinned paging links (then 410)', number('grace', 0), Number(process.env.DATA_GRACE_SECONDS ?? 900))
   .option('--verify <mode>', 'check of a new version\'s files before serving it: sha256 (reads each file once; default for https/s3) or size (default for a directory)', verification, process.env.DATA_VERIFY as Verification | undefined)
+  .option('--redis <url>', 'Redis shared by the replicas: rate-limit counters, API keys, data-version notices (redis://host:6379)', process.env.REDIS_URL)
+  .option('--shutdown-timeout <s>', 'seconds the requests in flight get to finish on SIGTERM', number('shutdown timeout', 0), Number(process.env.SHUTDOWN_TIMEOUT ?? 25))
+  .option('--no-access-log', 'no log line per request (default: one JSON line per request, level info)')
   .action(async (options) => {
     const remote = isRemote(options.data);
     const dataDir: string = remote ? options.data : resolve(options.data);
@@ -84,6 +90,7 @@ program.command('serve')
     if (cluster.isPrimary && options.workers > 1) {
       // Checked here once: a view or JWKS a worker cannot load would have it restarted forever.
       if (accessConfig) { await checkAccess(accessConfig, dataDir); serveClusterRateLimits(); }
+      serveClusterMetrics(); // /metrics of any worker answers for all
       // Node serves on one core per process: as many workers as cores, each with its own
       // bounded caches, the kernel spreading connections between them.
       let stopping = false;
@@ -93,8 +100,9 @@ program.command('serve')
       for (let i = 0; i < Math.floor(options.workers); i++) fork();
       const stopAll = () => {
         stopping = true;
+        // Each worker drains its requests (up to the deadline) and exits; the primary follows the last.
         for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
-        setTimeout(() => process.exit(0), 6000).unref();
+        setTimeout(() => process.exit(0), options.shutdownTimeout * 1000 + 2000).unref();
         cluster.on('exit', () => { if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0); });
       };
       process.on('SIGTERM', stopAll);
@@ -108,16 +116,31 @@ program.command('serve')
       onError: (error, target) => logger.error({ err: error, target: describeLocation(target) }, 'new data version refused or unreadable: still serving the previous one'),
       onUnavailable: ({ definition, file, reason }) => logger.error({ collection: definition.id, file, reason }, 'collection unavailable: its data file failed its checks'),
     });
+    // Redis (shared limits, keys, data notices), metrics, request logs, graceful stop.
+    const local = cluster.isWorker ? (name: 'ip' | 'credential') => new ClusterStore(name) : undefined; // one count for all workers
+    const ops = startOps({ logger, redis: options.redis, accessLog: options.accessLog, localRateLimitStore: local });
+    ops.onDataNotice((notice) => { logger.info(notice, 'data notice'); void catalog.checkNow(); });
+    for (const [kind, counters] of Object.entries(storageStats)) {
+      opsStats.registerStorage(kind, () => ({ requests: counters.requests, bytes: counters.bytes, errors: counters.failures + counters.timeouts }));
+    }
+    opsStats.registerDataVersion(() => catalog.currentVersion());
+    // Storage reachable: the manifest (or pointer) of the data location can be read.
+    const storage = storageCheck(() => dataDir, async (where) => { await resolveTarget(where); return true; });
+    opsStats.registerDataVersion(() => basename(catalog.dataDir));
     // Per caller: the collections and views it may see, and the guard answering 401/403.
     const access = accessConfig && withAccess(accessConfig, () => catalog.catalog(), {
-      logger, rateLimitStore: cluster.isWorker ? (name) => new ClusterStore(name) : undefined, // one count for all workers
+      logger, rateLimitStore: ops.rateLimitStore ?? local, keysSource: ops.keysSource,
     });
     const app = createApp({
+      observe: ops.observe,
       info: { ...SERVICE_INFO, baseUrl: options.baseUrl }, catalog: access ? access.catalog : () => catalog.catalog(), logger,
       parts: defaultParts(TILES_OPTIONS), before: access?.before, pageCacheBytes: options.pageCache * 1024 * 1024, trustProxy: accessConfig?.trustProxy,
       compression: options.compression !== false && process.env.COMPRESSION !== 'off',
       // Readiness on the whole data; restricted collections are counted, not named.
-      readiness: [collectionsCheck(() => catalog.catalog(), { named: (id) => !access || access.scoper.policy.accessOf(id) === 'public' })],
+      readiness: [
+        collectionsCheck(() => catalog.catalog(), { named: (id) => !access || access.scoper.policy.accessOf(id) === 'public' }),
+        ...[storage, ...ops.readiness].map(asProbe),
+      ],
       versions: catalog, // each request bound to one version; a swapped-out one closes after the requests on it
     });
     const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, app).listen(options.port, options.host, () => {
@@ -129,9 +152,11 @@ program.command('serve')
     const loop = startLoopMonitor();
     // A worker is disconnected by the primary before its SIGTERM: report then, while the log still flows.
     if (cluster.isWorker) process.once('disconnect', () => logger.info({ eventLoop: loop.report(), worker: cluster.worker?.id }, 'disconnected: event-loop delay and peak memory'));
-    const stop = () => { logger.info({ eventLoop: loop.stop(), worker: cluster.isWorker ? cluster.worker?.id : undefined }, 'stopping: event-loop delay and peak memory'); server.close(() => void catalog.close().then(() => process.exit(0))); setTimeout(() => process.exit(0), 5000).unref(); };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
+    ops.shutdown.install(server, { deadlineMs: options.shutdownTimeout * 1000, logger, cleanup: async () => {
+      logger.info({ eventLoop: loop.stop(), worker: cluster.isWorker ? cluster.worker?.id : undefined }, 'stopping: event-loop delay and peak memory');
+      await catalog.close();
+      await ops.close();
+    } });
   });
 
 /** Builds the views and reads the JWKS of the configuration on the current data, then lets them go. */
@@ -140,15 +165,20 @@ async function checkAccess(config: AccessConfig, dataDir: string): Promise<void>
   try { withAccess(config, () => catalog, { logger }); } finally { await catalog.close(); }
 }
 
-registerAccessCommands(program);
+registerAccessCommands(program, undefined, redisKeysSync);
 
 program.command('build-data')
   .description('build the default synthetic dataset (FlatGeobuf files)')
   .option('-s, --scale <s>', 'scale: 1 matches the real BNPE (~130,000 ouvrages, ~1.2 M chroniques)', number('scale', 0.0001), 1)
   .option('-o, --out <location>', 'output directory, or s3://bucket/prefix (published as a new version: files, then current.json)', 'data')
+  .option('--redis <url>', 'announce the new version to the replicas subscribed to this Redis', process.env.REDIS_URL)
   .action(async (options) => {
-    if (!isRemote(options.out)) { await build(resolve(options.out), options.scale); return; }
-    await publishBuild(options.out, (dir) => build(dir, options.scale), logger);
+    let version: string;
+    if (!isRemote(options.out)) {
+      await build(resolve(options.out), options.scale);
+      version = resolveDataDir(resolve(options.out));
+    } else version = (await publishBuild(options.out, (dir) => build(dir, options.scale), logger)).version;
+    if (options.redis) await announceDataVersion(options.redis, version, logger);
   });
 
 program.command('publish')
@@ -218,6 +248,7 @@ program.command('ingest')
   .option('--years <range>', 'years the chroniques are split by, e.g. 2008-2023', years)
   .option('--boundaries <files...>', 'GeoJSON limits with an INSEE `code` (files, directories or level=path) for the volumes_* polygons')
   .option('--keep <n>', 'versions kept, the new one included (at least 2)', number('keep', 2), 3)
+  .option('--redis <url>', 'announce the new version to the replicas subscribed to this Redis', process.env.REDIS_URL)
   .action(async (options) => {
     if (Boolean(options.fromApi) === Boolean(options.fromFiles)) throw new InvalidArgumentError('give exactly one of --from-api or --from-files');
     const target: string | null = isRemote(options.out) ? options.out : null;
@@ -250,6 +281,7 @@ program.command('ingest')
       const manifest = await publishDirectory(built, target, basename(built)); // same id here and there
       logger.info({ out: describeLocation(target), version: manifest.version }, 'version published');
     }
+    if (options.redis) await announceDataVersion(options.redis, resolveDataDir(out), logger);
     logger.info({ out, version: summary.version, seconds: (Date.now() - started) / 1000 }, 'ingest done');
   });
 

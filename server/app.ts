@@ -32,6 +32,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Standard parts besides Core; defaults to every part this server implements. */
   parts?: ApiPart[];
+  /** Middleware run first, on every request (request ids and logs, metrics, drain on stop). */
+  observe?: express.RequestHandler[];
   /** Middleware run before every route (authentication, rate limits, CORS policy…). */
   before?: express.RequestHandler[];
   /** Bytes of recently served GeoJSON pages kept in memory (0 disables). Default 64 MiB. */
@@ -66,6 +68,8 @@ export function createApp(options: AppOptions): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy ?? false);
   app.set('query parser', 'simple');
+  if (options.observe?.length) app.use(...options.observe);
+
   app.use(securityHeaders(options.info.baseUrl));
   if (options.compression !== false) app.use(compressionMiddleware());
   // Probes first: no credentials, no rate limit.

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { EncodedBody, identityEtag } from './compression.js';
+import { opsStats, type CacheCounter } from './ops/stats.js';
 
 export interface BodyCacheOptions {
   /** Bytes held at most (0: nothing is kept). */
@@ -13,6 +14,8 @@ export interface BodyCacheOptions {
   maxAgeMs?: number;
   /** The largest single body, as a share of maxBytes (one page must not evict most others). */
   maxShare?: number;
+  /** Hits and misses counted under this name in the metrics (`page`, `tile`). */
+  name?: string;
 }
 
 // Variants (brotli and gzip) add ~10–25 % to a JSON body; bookkeeping makes empty tiles cost too.
@@ -20,8 +23,10 @@ const costOf = (key: string, body: EncodedBody) => Math.ceil(body.identity.lengt
 
 export class BodyCache {
   private lru: LRUCache<string, EncodedBody> | null;
+  private stats: CacheCounter | undefined;
 
   constructor(options: BodyCacheOptions) {
+    this.stats = options.name ? opsStats.cache(options.name) : undefined;
     this.lru = options.maxBytes > 0
       ? new LRUCache<string, EncodedBody>({
         maxSize: options.maxBytes,
@@ -32,7 +37,11 @@ export class BodyCache {
       : null;
   }
 
-  get(key: string): EncodedBody | undefined { return this.lru?.get(key); }
+  get(key: string): EncodedBody | undefined {
+    const hit = this.lru?.get(key);
+    this.stats?.record(hit !== undefined);
+    return hit;
+  }
 
   /** Keeps a body (too large ones are not kept) and returns it, ready to send. */
   set(key: string, body: Buffer | Uint8Array | EncodedBody): EncodedBody {
@@ -47,7 +56,7 @@ export class BodyCache {
 /** GeoJSON pages and features: 64 MiB and 5 minutes by default, one page at most an eighth of it. */
 export class PageCache extends BodyCache {
   constructor(maxBytes = 64 * 1024 * 1024, maxAgeMs = 5 * 60_000) {
-    super({ maxBytes, maxAgeMs, maxShare: 1 / 8 });
+    super({ maxBytes, maxAgeMs, maxShare: 1 / 8, name: 'page' });
   }
 
   /** Weak: the body's timeStamp differs when a page is rendered again. */

@@ -44,6 +44,7 @@ export function keysFilePath(options: FileOptions): string {
 function withFile(command: Command): Command {
   return command
     .option('-f, --file <keys.json>', 'keys file (default: the one --config names, $PRELEVEMENTS_KEYS_FILE, or ./keys.json)')
+    .option('--redis <url>', 'edit the keys shared by every replica in this Redis (the keys file is kept as a copy; default $REDIS_URL)')
     .option('-c, --config <file>', 'access configuration whose "keys" setting names the keys file');
 }
 
@@ -62,11 +63,17 @@ async function readStdin(): Promise<string> {
 
 const STDIO: CommandIo = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t), stdin: readStdin };
 
+/** Runs a command against keys shared through Redis (`--redis`): pull, run on the file, push when `write`. */
+export type KeysSync = (url: string, path: string, write: boolean, run: () => Promise<void>) => Promise<void>;
+
 /** A failure said on stderr in one line (commander's way, exit code 1), not as a stack or a JSON log. */
-function guarded<A extends unknown[]>(action: (...args: A) => unknown) {
+function guarded<A extends unknown[]>(action: (...args: A) => unknown, sync?: KeysSync, write = true) {
   return async function (this: Command, ...args: A): Promise<void> {
     try {
-      await action(...args);
+      const options = this.opts<FileOptions & { redis?: string }>();
+      const url = options.redis ?? process.env.REDIS_URL;
+      if (url && sync) await sync(url, keysFilePath(options), write, async () => { await action(...args); });
+      else await action(...args);
     } catch (error) {
       if (error instanceof CommanderError) throw error;
       this.error(`prelevements keys ${this.name()}: ${error instanceof Error ? error.message : String(error)}`);
@@ -74,7 +81,7 @@ function guarded<A extends unknown[]>(action: (...args: A) => unknown) {
   };
 }
 
-export function registerAccessCommands(program: Command, io: CommandIo = STDIO): Command {
+export function registerAccessCommands(program: Command, io: CommandIo = STDIO, sync?: KeysSync): Command {
   const keys = program.command('keys').description('API keys and Basic passwords of the access control (hashed with scrypt in a JSON keys file)')
     .configureOutput({ writeOut: io.out, writeErr: io.err }); // inherited by the subcommands below
 
@@ -95,7 +102,7 @@ export function registerAccessCommands(program: Command, io: CommandIo = STDIO):
       const { key, record } = await createKey(path, { user: options.user, label: options.label, expires: options.expires, restrictions: Object.keys(restrictions).length ? restrictions : undefined });
       io.err(`key ${record.id} created for ${record.user} in ${path}; store it now, it is not kept:\n`);
       io.out(`${key}\n`);
-    }));
+    }, sync));
 
   withFile(keys.command('list'))
     .description('list keys (ids, owners, states; never secrets) and users with a Basic password')
@@ -110,7 +117,7 @@ export function registerAccessCommands(program: Command, io: CommandIo = STDIO):
         io.out(`${k.id}  ${k.state.padEnd(7)}  ${k.user.padEnd(16)}  created ${k.created.slice(0, 10)}${k.expires ? `  expires ${k.expires}` : ''}${k.label ? `  "${k.label}"` : ''}${limits ? `  [${limits}]` : ''}\n`);
       }
       for (const [user, { updated }] of Object.entries(readKeysFile(path).users)) io.out(`${'password'.padEnd(12)}  ${'basic'.padEnd(7)}  ${user.padEnd(16)}  updated ${updated.slice(0, 10)}\n`);
-    }));
+    }, sync, false));
 
   withFile(keys.command('rotate'))
     .description('replace a key by a new one (same owner and restrictions); prints the new key once')
@@ -120,7 +127,7 @@ export function registerAccessCommands(program: Command, io: CommandIo = STDIO):
       const { key, record } = await rotateKey(keysFilePath(options), id, options.grace ?? 0);
       io.err(`key ${id} replaced by ${record.id}${options.grace ? `; ${id} works for ${options.grace} s more` : `; ${id} is revoked`}:\n`);
       io.out(`${key}\n`);
-    }));
+    }, sync));
 
   withFile(keys.command('revoke'))
     .description('revoke a key (a running server refuses it within a few seconds)')
@@ -128,7 +135,7 @@ export function registerAccessCommands(program: Command, io: CommandIo = STDIO):
     .action(guarded((id: string, options) => {
       const record = revokeKey(keysFilePath(options), id);
       io.err(`key ${record.id} of ${record.user} revoked\n`);
-    }));
+    }, sync));
 
   withFile(keys.command('password'))
     .description("set a user's password for HTTP Basic (generated and printed once, unless --stdin)")
@@ -144,7 +151,7 @@ export function registerAccessCommands(program: Command, io: CommandIo = STDIO):
       const password = await setPassword(path, user, options.stdin ? await io.stdin() : undefined);
       io.err(`password of ${user} set in ${path}\n`);
       if (!options.stdin) io.out(`${password}\n`);
-    }));
+    }, sync));
 
   return keys;
 }

@@ -72,6 +72,8 @@ export class ClusterStore implements Store {
   init(options: Options): void { this.windowMs = options.windowMs; }
 
   private ask(op: Op, key: string): Promise<ClientRateLimitInfo> {
+    // Draining after SIGTERM, the primary has let go of this worker: no answer would ever come.
+    if (this.channel === ipc && !process.connected) return Promise.resolve({ totalHits: 0, resetTime: new Date(Date.now() + this.windowMs) });
     const id = this.next++;
     return new Promise((resolve) => {
       this.waiting.set(id, (a) => resolve({ totalHits: a.totalHits, resetTime: new Date(a.resetTime) }));

@@ -7,7 +7,7 @@ import type { Request } from 'express';
 import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { AccessConfig } from './config.js';
 import type { Caller } from './context.js';
-import { KeyStore, parseKey, type KeyRecord, type KeyRestrictions } from './keys.js';
+import { KeyStore, parseKey, type KeyRecord, type KeyRestrictions, type KeysFile } from './keys.js';
 
 export type AuthResult =
   | { ok: true; caller: Caller }
@@ -81,8 +81,9 @@ export class Authenticator {
   private restrictions = new WeakMap<KeyRecord, CompiledRestrictions | null>();
   private jwks?: JWTVerifyGetKey;
 
-  constructor(private readonly config: AccessConfig) {
-    this.keys = new KeyStore(config.keysFile, config.keysReloadMs);
+  /** `keysSource`: keys shared by replicas (see KeyStore). */
+  constructor(private readonly config: AccessConfig, keysSource?: { current(): KeysFile | undefined }) {
+    this.keys = new KeyStore(config.keysFile, config.keysReloadMs, keysSource);
     for (const [community, members] of Object.entries(config.communities)) {
       for (const user of members) this.memberOf.set(user, [...(this.memberOf.get(user) ?? []), community]);
     }

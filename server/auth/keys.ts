@@ -175,11 +175,17 @@ export class KeyStore {
   private checked = 0;
   private verified = new Map<string, number>();
 
-  constructor(private readonly path: string | undefined, private readonly reloadMs = 2000) {
+  /** `source`: keys shared by replicas (Redis); while it has none, the file is read. */
+  constructor(private readonly path: string | undefined, private readonly reloadMs = 2000, private readonly source?: { current(): KeysFile | undefined }) {
     this.refresh(true);
   }
 
   private refresh(force = false): void {
+    const shared = this.source?.current();
+    if (shared) {
+      if (shared !== this.data) { this.data = shared; this.stamp = 'shared'; this.verified.clear(); }
+      return;
+    }
     if (!this.path || (!force && Date.now() - this.checked < this.reloadMs)) return;
     this.checked = Date.now();
     let stamp = 'absent';

@@ -4,6 +4,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import type { Catalog } from '../catalog.js';
 import type { AccessConfig } from './config.js';
+import type { KeysFile } from './keys.js';
 import { accessStorage, ANONYMOUS, currentCaller, isAuthenticated, type AccessStore } from './context.js';
 import { Authenticator, type Presented } from './credentials.js';
 import { AccessPolicy, CatalogScoper, type ScopedCatalogOptions } from './scope.js';
@@ -17,6 +18,8 @@ export interface AccessOptions extends ScopedCatalogOptions {
   logger?: AccessLogger;
   /** Where the limiters count (default: this process's memory); serve's workers share the primary's. */
   rateLimitStore?: (name: 'ip' | 'credential') => Store;
+  /** Keys shared by every replica (Redis); the keys file otherwise. */
+  keysSource?: { current(): KeysFile | undefined };
 }
 
 const ALLOW_HEADERS = 'Authorization, X-API-Key, Accept, Content-Type, If-None-Match';
@@ -76,7 +79,7 @@ function takeApiKey(req: Request): Presented {
 }
 
 export function accessMiddleware(config: AccessConfig, options: AccessOptions = {}): RequestHandler[] {
-  const authenticator = new Authenticator(config);
+  const authenticator = new Authenticator(config, options.keysSource);
   const policy = options.scoper?.policy ?? new AccessPolicy(config);
   const listed = new Set([...Object.keys(config.collections), ...config.views.map((v) => v.id)]);
   const exists = (id: string) => (options.scoper ? options.scoper.exists(id) : listed.has(id));

@@ -3,6 +3,7 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { DataFileError } from './data-error.js';
+import { opsStats } from '../ops/stats.js';
 import { describeLocation, parseLocation, s3Client } from '../storage/location.js';
 import { StorageUnavailable, underDeadline } from '../storage/limits.js';
 
@@ -122,6 +123,8 @@ export function openRangeSource(location: string): Promise<RangeSource> {
  * memory used stays bounded whatever the file size. Large reads bypass it so that one
  * export does not evict the index.
  */
+const blockStats = opsStats.cache('block');
+
 export class CachedRangeSource implements RangeSource {
   private blocks = new Map<number, Promise<Uint8Array>>();
 
@@ -161,6 +164,7 @@ export class CachedRangeSource implements RangeSource {
 
   private block(n: number): Promise<Uint8Array> {
     let entry = this.blocks.get(n);
+    blockStats.record(entry !== undefined);
     if (entry) {
       // Refresh recency: Map keeps insertion order.
       this.blocks.delete(n);

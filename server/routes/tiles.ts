@@ -68,7 +68,7 @@ const require = createRequire(import.meta.url);
 
 /** Encoded tiles, LRU by bytes; each entry also costs its key and bookkeeping, so empty tiles are bounded too. */
 export class TileCache extends BodyCache {
-  constructor(maxBytes: number) { super({ maxBytes }); }
+  constructor(maxBytes: number) { super({ maxBytes, name: 'tile' }); }
 }
 
 function tmsOr404(id: string): TileMatrixSet {
