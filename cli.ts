@@ -7,13 +7,14 @@ import { pino } from 'pino';
 import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import { availableParallelism } from 'node:os';
-import { createApp, defaultParts, MAX_HEADER_SIZE } from './server/app.js';
+import { createApp, MAX_HEADER_SIZE } from './server/app.js';
+import { domainParts } from './collections/parts.js';
 import { openCatalog, ReloadingCatalog, resolveDataDir } from './server/catalog.js';
 import { AccessConfigError, ClusterStore, loadAccessConfig, registerAccessCommands, serveClusterRateLimits, withAccess, type AccessConfig } from './server/auth/index.js';
 import type { BuildProgress } from './collections/build.js';
 import { buildDefaultDataset, datasetPresent } from './collections/dataset.js';
 import { collections } from './collections/definitions/index.js';
-import { SERVICE_INFO, TILES_OPTIONS } from './collections/service.js';
+import { SERVICE_INFO } from './collections/service.js';
 import { formatSummary, HUBEAU_BASE_URL, IngestError, ingestFromApi, ingestFromFiles, type IngestSummary } from './collections/ingest/index.js';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
@@ -55,6 +56,9 @@ program.command('serve')
   .option('--scale <s>', 'scale of the default dataset built when missing', number('scale', 0.0001), Number(process.env.SCALE ?? 1))
   .option('--base-url <url>', 'public base URL (behind a proxy)', process.env.BASE_URL)
   .option('-w, --workers <n>', 'worker processes sharing the port (default: one per CPU core)', number('workers', 1), Number(process.env.WORKERS ?? availableParallelism()))
+  .option('--hubeau-size <n>', "Hub'Eau-compatible API: default page size", number('hubeau size', 1), Number(process.env.HUBEAU_SIZE ?? 1000))
+  .option('--hubeau-max-size <n>', "Hub'Eau-compatible API: largest page size", number('hubeau max size', 1), Number(process.env.HUBEAU_MAX_SIZE ?? 20000))
+  .option('--hubeau-max-depth <n>', "Hub'Eau-compatible API: page × size limit, as Hub'Eau (0: none; cursor paging never has one)", number('hubeau max depth', 0), Number(process.env.HUBEAU_MAX_DEPTH ?? 20000))
   .option('--page-cache <MiB>', 'GeoJSON pages kept in memory per worker, served again without reading the data (0: none)', number('page cache', 0), Number(process.env.PAGE_CACHE_MIB ?? 64))
   .option('-c, --config <file>', 'access configuration, YAML or JSON: restricted collections, views, credentials (without it everything is public)', process.env.ACCESS_CONFIG)
   .action(async (options) => {
@@ -96,7 +100,7 @@ program.command('serve')
     });
     const app = createApp({
       info: { ...SERVICE_INFO, baseUrl: options.baseUrl }, catalog: access ? access.catalog : () => catalog.catalog(), logger,
-      parts: defaultParts(TILES_OPTIONS), before: access?.before, pageCacheBytes: options.pageCache * 1024 * 1024,
+      parts: domainParts({ hubeau: { defaultSize: options.hubeauSize, maxSize: options.hubeauMaxSize, maxDepth: options.hubeauMaxDepth } }), before: access?.before, pageCacheBytes: options.pageCache * 1024 * 1024,
     });
     const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, (req, res) => {
       catalog.track(res); // a swapped-out catalog is closed only after the requests begun before the swap

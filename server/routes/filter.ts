@@ -3,7 +3,8 @@
 import { Router } from 'express';
 import { baseUrl, collectionOr404, queryStrings, type ServerContext } from '../context.js';
 import { InvalidParameterValue } from '../errors.js';
-import { compile, Cql2Error, CQL2_CONFORMANCE, extractBbox, parseFilter, usedProperties, type FilterLang } from '../cql2/index.js';
+import type { Geometry } from 'geojson';
+import { compile, Cql2Error, CQL2_CONFORMANCE, extractBbox, parseFilter, usedProperties, type FilterLang, type Node } from '../cql2/index.js';
 import { CRS84, CrsError, isCrs84, makeTransformer, parseCrs } from '../crs/index.js';
 import type { ApiPart } from '../part.js';
 import type { SortKey } from '../sort.js';
@@ -42,20 +43,28 @@ export function filterPredicate(params: Record<string, string>, definition: Coll
   if (text === undefined) return {};
   const transformGeometry = isCrs84(filterCrs) ? undefined : makeTransformer(filterCrs, CRS84);
   try {
-    const ast = parseFilter(text, lang);
-    const test = compile(ast, {
-      properties: new Map(definition.properties.map((p) => [p.name, { type: p.type }])),
-      temporal: definition.temporal,
-      transformGeometry,
-    });
-    const used = usedProperties(ast);
-    const known = new Set(definition.properties.map((p) => p.name));
-    const predicate = withNeeds(test, used.filter((p) => known.has(p)), used.some((p) => !known.has(p)));
-    return { predicate, bbox: extractBbox(ast, { transformGeometry }) };
+    return astPredicate(parseFilter(text, lang), definition, transformGeometry);
   } catch (error) {
     if (error instanceof Cql2Error) throw new InvalidParameterValue('filter', error.message);
     throw error;
   }
+}
+
+/**
+ * A CQL2 tree compiled for a collection: the predicate (with the properties it reads) and the
+ * box the R-tree can use. Shared by `filter` and by APIs that map their own parameters onto CQL2.
+ * Throws Cql2Error.
+ */
+export function astPredicate(ast: Node, definition: CollectionDefinition, transformGeometry?: (g: Geometry) => Geometry): { predicate: FeaturePredicate; bbox?: Rect } {
+  const test = compile(ast, {
+    properties: new Map(definition.properties.map((p) => [p.name, { type: p.type }])),
+    temporal: definition.temporal,
+    transformGeometry,
+  });
+  const used = usedProperties(ast);
+  const known = new Set(definition.properties.map((p) => p.name));
+  const predicate = withNeeds(test, used.filter((p) => known.has(p)), used.some((p) => !known.has(p)));
+  return { predicate, bbox: extractBbox(ast, { transformGeometry }) };
 }
 
 function parseSortby(raw: string | undefined, definition: CollectionDefinition): SortKey[] | undefined {
