@@ -14,6 +14,7 @@ import { compareBy, topK } from '../sort.js';
 import type { Feature, FeaturePredicate, Rect } from '../types.js';
 import { CompatParameterError, PAGING_PARAMETERS, parametersToCql2, spatialParameters, type CompatApi, type CompatEndpoint } from './api.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { compatPaths } from './openapi.js';
 import { writeCsvPage, writeJsonPage, type PageToWrite } from './write.js';
 
 /** Counts of filtered queries cost a full pass: kept per data version and filter. */
@@ -185,5 +186,5 @@ export function compatPart(api: CompatApi): ApiPart {
     }
     return r;
   };
-  return { name: api.name, router };
+  return { name: api.name, router, openapi: { paths: (catalog) => compatPaths(api, catalog) } };
 }

@@ -275,3 +275,17 @@ describe('deep paging beyond the wall (cursor extension) and configuration', () 
     assert.equal(res.body.data.length, Math.max(0, Math.min(1000, res.body.count - 11_000)));
   });
 });
+
+describe("Hub'Eau paths in /api", () => {
+  it('are declared, with their parameters, in a valid OpenAPI 3.0 document', async () => {
+    const { Validator } = await import('@seriousme/openapi-schema-validator');
+    const doc = JSON.parse((await request(app).get('/api').expect(200)).text);
+    const result = await new Validator().validate(doc);
+    assert.equal(result.valid, true, JSON.stringify(result.errors, null, 1)?.slice(0, 2000));
+    const chroniques = doc.paths[`${H}/chroniques`].get;
+    for (const name of ['annee', 'code_departement', 'volume_min', 'bbox', 'distance', 'fields', 'format', 'sort', 'page', 'size', 'cursor']) {
+      assert.ok(chroniques.parameters.some((p: { name: string }) => p.name === name), name);
+    }
+    assert.ok(doc.paths[`${H}/referentiel/points_prelevement.csv`]);
+  });
+});
