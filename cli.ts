@@ -100,7 +100,7 @@ program.command('serve')
     });
     const app = createApp({
       info: { ...SERVICE_INFO, baseUrl: options.baseUrl }, catalog: access ? access.catalog : () => catalog.catalog(), logger,
-      parts: domainParts({ hubeau: { defaultSize: options.hubeauSize, maxSize: options.hubeauMaxSize, maxDepth: options.hubeauMaxDepth } }), before: access?.before, pageCacheBytes: options.pageCache * 1024 * 1024,
+      parts: domainParts({ hubeau: { defaultSize: options.hubeauSize, maxSize: options.hubeauMaxSize, maxDepth: options.hubeauMaxDepth }, pageCacheBytes: options.pageCache * 1024 * 1024 }), before: access?.before, pageCacheBytes: options.pageCache * 1024 * 1024,
     });
     const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, (req, res) => {
       catalog.track(res); // a swapped-out catalog is closed only after the requests begun before the swap

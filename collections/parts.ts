@@ -7,6 +7,6 @@ import { hubeauApi, type HubeauOptions } from './hubeau/mapping.js';
 import { TILES_OPTIONS } from './style.js';
 
 /** defaultParts() already holds the tiles part: configured here rather than added twice. */
-export function domainParts(options: { hubeau?: HubeauOptions } = {}): ApiPart[] {
-  return [...defaultParts(TILES_OPTIONS), compatPart(hubeauApi(options.hubeau))];
+export function domainParts(options: { hubeau?: HubeauOptions; pageCacheBytes?: number } = {}): ApiPart[] {
+  return [...defaultParts(TILES_OPTIONS), compatPart(hubeauApi(options.hubeau), { pageCacheBytes: options.pageCacheBytes })];
 }

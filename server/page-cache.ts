@@ -6,6 +6,9 @@ import { createHash } from 'node:crypto';
 export interface CachedPage {
   body: Buffer;
   at: number;
+  /** Status and headers to send again, when not the defaults of the route (200). */
+  status?: number;
+  headers?: Record<string, string>;
 }
 
 export class PageCache {

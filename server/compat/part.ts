@@ -7,6 +7,7 @@ import type { ServedCollection } from '../catalog.js';
 import { baseUrl, type ServerContext } from '../context.js';
 import { Cql2Error } from '../cql2/index.js';
 import { OgcError } from '../errors.js';
+import { etagMatches, PageCache } from '../page-cache.js';
 import type { ApiPart } from '../part.js';
 import { astPredicate } from '../routes/filter.js';
 import { MAX_SORTED_DEPTH } from '../routes/items.js';
@@ -70,10 +71,16 @@ function plan(endpoint: CompatEndpoint, collection: ServedCollection, params: Re
   }
 }
 
-export function compatPart(api: CompatApi): ApiPart {
+export interface CompatOptions {
+  /** Bytes of recently served pages kept per process (0: none). Default 32 MiB. */
+  pageCacheBytes?: number;
+}
+
+export function compatPart(api: CompatApi, options: CompatOptions = {}): ApiPart {
   const router = (ctx: ServerContext) => {
     const r = Router();
     const counts = new CountCache();
+    const pages = new PageCache(options.pageCacheBytes ?? 32 * 1024 * 1024);
 
     const handle = (endpoint: CompatEndpoint, csv: boolean) => async (req: Request, res: Response, next: NextFunction) => {
       try {
@@ -129,6 +136,18 @@ export function compatPart(api: CompatApi): ApiPart {
       const wanted = params.fields ? new Set(params.fields.split(',').map((f) => f.trim())) : undefined;
       const fields = wanted ? fieldOrder.filter((f) => wanted.has(f)) : fieldOrder;
 
+      // The same page of the same data version, asked again: from the cache (or 304).
+      const base = `${linkBase(ctx, req)}${api.prefix}${endpoint.path}${csv ? '.csv' : ''}`;
+      const pageKey = `${api.name}|${stats.version}|${base}|${new URLSearchParams([...entries].sort()).toString()}`;
+      const etag = PageCache.etagOf(pageKey);
+      res.set('ETag', etag);
+      if (etagMatches(req.headers['if-none-match'], etag)) { res.status(304).end(); return; }
+      const cached = pages.get(pageKey);
+      if (cached) {
+        res.status(cached.status ?? 200).set(cached.headers ?? {}).set('Content-Length', String(cached.body.length)).end(cached.body);
+        return;
+      }
+
       const planned = plan(endpoint, collection, params);
       const countKey = `${endpoint.path}|${stats.version}|${planned.filterKey}`;
       let count = counts.get(countKey);
@@ -149,7 +168,6 @@ export function compatPart(api: CompatApi): ApiPart {
       counts.set(countKey, count);
 
       // Links keep every parameter as sent (repeated ones joined), changing only the page.
-      const base = `${linkBase(ctx, req)}${api.prefix}${endpoint.path}${csv ? '.csv' : ''}`;
       const href = (change: Record<string, string>) => {
         const kept = entries.filter(([k]) => !(k in change) && k !== 'page' && k !== 'cursor');
         // Commas stay readable, as clients write lists (`code_departement=18,36`).
@@ -172,12 +190,18 @@ export function compatPart(api: CompatApi): ApiPart {
 
       const status = links.next ? 206 : 200;
       const toWrite: PageToWrite = { features, fields, definition };
+      let body: Buffer | undefined;
+      const headers: Record<string, string> = {};
       if (csv) {
-        res.set('Link', Object.entries(links).filter(([, v]) => v).map(([rel, v]) => `<${v}>; rel="${rel}"`).join(', '));
-        await writeCsvPage(res, status, toWrite);
+        headers.Link = Object.entries(links).filter(([, v]) => v).map(([rel, v]) => `<${v}>; rel="${rel}"`).join(', ');
+        res.set(headers);
+        body = await writeCsvPage(res, status, toWrite);
+        headers['Content-Type'] = String(res.getHeader('Content-Type'));
       } else {
-        await writeJsonPage(res, status, toWrite, api.envelope({ count, links, format: format as 'json' | 'geojson' }), format as 'json' | 'geojson');
+        body = await writeJsonPage(res, status, toWrite, api.envelope({ count, links, format: format as 'json' | 'geojson' }), format as 'json' | 'geojson');
+        headers['Content-Type'] = String(res.getHeader('Content-Type'));
       }
+      if (body) pages.set(pageKey, { body, at: Date.now(), status, headers });
     }
 
     for (const endpoint of api.endpoints) {

@@ -19,7 +19,7 @@ function record(feature: Feature, fields: string[]): Record<string, unknown> {
 const members = (object: Record<string, unknown>) => Object.entries(object).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',');
 
 export async function writeJsonPage(res: Response, status: number, page: PageToWrite,
-  envelope: { before: Record<string, unknown>; list: string; after?: Record<string, unknown> }, format: 'json' | 'geojson'): Promise<void> {
+  envelope: { before: Record<string, unknown>; list: string; after?: Record<string, unknown> }, format: 'json' | 'geojson'): Promise<Buffer | undefined> {
   res.status(status).type('application/json; charset=utf-8');
   const out = new BufferedWriter(res, 2 * 1024 * 1024);
   const before = members(envelope.before);
@@ -35,11 +35,12 @@ export async function writeJsonPage(res: Response, status: number, page: PageToW
   }
   const after = envelope.after ? members(envelope.after) : '';
   await out.push(`]${after ? `,${after}` : ''}}`);
-  await out.end();
+  return out.end();
 }
 
 /** As the CSV export (server/formats/csv.ts): `;`, a header row, UTF-8 without BOM. */
-export async function writeCsvPage(res: Response, status: number, page: PageToWrite): Promise<void> {
+/** Both writers return the body when it went out whole (under 2 MB), for the page cache. */
+export async function writeCsvPage(res: Response, status: number, page: PageToWrite): Promise<Buffer | undefined> {
   res.status(status).set('Content-Type', CSV_CONTENT_TYPE);
   const out = new BufferedWriter(res, 2 * 1024 * 1024);
   await out.push(page.fields.map(csvCell).join(';') + '\n');
@@ -48,5 +49,5 @@ export async function writeCsvPage(res: Response, status: number, page: PageToWr
     for (let i = 0; i < page.fields.length; i++) line += (i ? ';' : '') + csvCell(f.properties[page.fields[i]]);
     await out.push(line + '\n');
   }
-  await out.end();
+  return out.end();
 }

@@ -106,6 +106,21 @@ describe("Hub'Eau envelope and paging", () => {
     assert.deepEqual(res.body.data, ogc.body.features.map((f: { properties: unknown }) => f.properties));
   });
 
+  it('a page asked again: the same status, headers and body (page cache), 304 on If-None-Match', async () => {
+    for (const path of [`${H}/chroniques?code_departement=${dep}&size=7&page=2`, `${H}/chroniques.csv?code_departement=${dep}&size=7`]) {
+      // One Host: supertest listens on a new port each request, and links carry it.
+      const a = await request(app).get(path).set('Host', 'eau.example.org').buffer(true);
+      const b = await request(app).get(path).set('Host', 'eau.example.org').buffer(true);
+      assert.equal(a.status, 206);
+      assert.equal(b.status, 206);
+      assert.equal(b.text, a.text);
+      assert.equal(b.headers['content-type'], a.headers['content-type']);
+      assert.equal(b.headers.link, a.headers.link);
+      assert.ok(a.headers.etag);
+      await request(app).get(path).set('Host', 'eau.example.org').set('If-None-Match', a.headers.etag).expect(304);
+    }
+  });
+
   it('an empty result is a 200 with count 0 and no next', async () => {
     const res = await request(app).get(`${H}/chroniques?code_ouvrage=OPR9999999999`).expect(200);
     assert.equal(res.body.count, 0);
