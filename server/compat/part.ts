@@ -189,7 +189,8 @@ export function compatPart(api: CompatApi, options: CompatOptions = {}): ApiPart
         };
 
       const status = links.next ? 206 : 200;
-      const toWrite: PageToWrite = { features, fields, definition };
+      const names = definition.properties.map((p) => p.name);
+      const toWrite: PageToWrite = { features, fields, definition, allProperties: fields.length === names.length && fields.every((f, i) => f === names[i]) };
       let body: Buffer | undefined;
       const headers: Record<string, string> = {};
       if (csv) {

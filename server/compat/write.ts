@@ -8,7 +8,24 @@ import { featureJson, propertiesJson } from '../formats/geojson.js';
 import { BufferedWriter } from '../formats/stream.js';
 import type { CollectionDefinition, Feature } from '../types.js';
 
-export interface PageToWrite { features: Feature[]; fields: string[]; definition: CollectionDefinition }
+export interface PageToWrite {
+  features: Feature[];
+  fields: string[];
+  definition: CollectionDefinition;
+  /** The fields are the collection's properties, all and in order: records can be its properties' JSON as stored. */
+  allProperties: boolean;
+}
+
+const PROPERTIES = '"properties":';
+
+/** The properties object of a provider's GeoJSON text (written type, id, geometry, properties: the first such key). */
+function storedProperties(feature: Feature): string | undefined {
+  const text = feature.json?.();
+  if (!text) return undefined;
+  const at = text.indexOf(PROPERTIES);
+  const json = at < 0 ? undefined : text.slice(at + PROPERTIES.length, -1);
+  return json && json.startsWith('{') && json.endsWith('}') ? json : undefined;
+}
 
 function record(feature: Feature, fields: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -27,10 +44,11 @@ export async function writeJsonPage(res: Response, status: number, page: PageToW
   const numbers = numberProperties(page.definition);
   let first = true;
   for (const f of page.features) {
-    const properties = record(f, page.fields);
-    await out.push((first ? '' : ',') + (format === 'geojson'
-      ? featureJson({ type: 'Feature', geometry: f.geometry as never, properties }, numbers)
-      : propertiesJson(properties, numbers)));
+    // Straight from the stored bytes when nothing is selected: no decoding (as OGC API pages).
+    const stored = format === 'json' && page.allProperties ? storedProperties(f) : undefined;
+    await out.push((first ? '' : ',') + (stored ?? (format === 'geojson'
+      ? featureJson({ type: 'Feature', geometry: f.geometry as never, properties: record(f, page.fields) }, numbers)
+      : propertiesJson(record(f, page.fields), numbers))));
     first = false;
   }
   const after = envelope.after ? members(envelope.after) : '';

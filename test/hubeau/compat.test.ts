@@ -53,6 +53,8 @@ describe("Hub'Eau envelope and paging", () => {
     assert.deepEqual(walk.statuses, [...walk.statuses.slice(0, -1).map(() => 206), 200], '206 while pages follow, 200 on the last');
     assert.ok(walk.counts.every((c) => c === depCount));
     assert.deepEqual(walk.rows, ogc.map((f) => f.properties), 'same rows, same values, same order');
+    const names = catalog.get('chroniques')!.definition.properties.map((p) => p.name);
+    for (const row of walk.rows) assert.deepEqual(Object.keys(row), names, 'every field, in Hub\'Eau\'s order');
   });
 
   it('R hubeau style: page numbers incremented until the count is reached, fields and format=json', async () => {
