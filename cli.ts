@@ -7,7 +7,8 @@ import { pino } from 'pino';
 import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import { availableParallelism } from 'node:os';
-import { createApp, defaultParts, MAX_HEADER_SIZE } from './server/app.js';
+import { createApp, MAX_HEADER_SIZE } from './server/app.js';
+import { domainParts } from './collections/parts.js';
 import { collectionsCheck } from './server/routes/health.js';
 import { checkBaseUrl } from './server/context.js';
 import { hardenServer } from './server/security.js';
@@ -21,7 +22,7 @@ import { AccessConfigError, ClusterStore, loadAccessConfig, registerAccessComman
 import type { BuildProgress } from './collections/build.js';
 import { buildDefaultDataset, datasetPresent } from './collections/dataset.js';
 import { collections } from './collections/definitions/index.js';
-import { SERVICE_INFO, TILES_OPTIONS } from './collections/service.js';
+import { SERVICE_INFO } from './collections/service.js';
 import { opsStats, serveClusterMetrics, startOps, storageCheck } from './server/ops/index.js';
 import { asProbe } from './server/ops/readiness.js';
 import { announceDataVersion, redisKeysSync } from './server/ops/cli-hooks.js';
@@ -66,6 +67,9 @@ program.command('serve')
   .option('--scale <s>', 'scale of the default dataset built when missing', number('scale', 0.0001), Number(process.env.SCALE ?? 1))
   .option('--base-url <url>', 'public base URL (behind a proxy)', process.env.BASE_URL)
   .option('-w, --workers <n>', 'worker processes sharing the port (default: one per CPU core)', number('workers', 1), Number(process.env.WORKERS ?? availableParallelism()))
+  .option('--hubeau-size <n>', "Hub'Eau-compatible API: default page size", number('hubeau size', 1), Number(process.env.HUBEAU_SIZE ?? 1000))
+  .option('--hubeau-max-size <n>', "Hub'Eau-compatible API: largest page size", number('hubeau max size', 1), Number(process.env.HUBEAU_MAX_SIZE ?? 20000))
+  .option('--hubeau-max-depth <n>', "Hub'Eau-compatible API: page × size limit, as Hub'Eau (0: none; cursor paging never has one)", number('hubeau max depth', 0), Number(process.env.HUBEAU_MAX_DEPTH ?? 20000))
   .option('--page-cache <MiB>', 'GeoJSON pages kept in memory per worker, served again without reading the data (0: none)', number('page cache', 0), Number(process.env.PAGE_CACHE_MIB ?? 64))
   .option('--no-compression', 'never compress answers (when a proxy in front compresses); or COMPRESSION=off')
   .option('-c, --config <file>', 'access configuration, YAML or JSON: restricted collections, views, credentials (without it everything is public)', process.env.ACCESS_CONFIG)
@@ -134,7 +138,7 @@ program.command('serve')
     const app = createApp({
       observe: ops.observe,
       info: { ...SERVICE_INFO, baseUrl: options.baseUrl }, catalog: access ? access.catalog : () => catalog.catalog(), logger,
-      parts: defaultParts(TILES_OPTIONS), before: access?.before, pageCacheBytes: options.pageCache * 1024 * 1024, trustProxy: accessConfig?.trustProxy,
+      parts: domainParts({ hubeau: { defaultSize: options.hubeauSize, maxSize: options.hubeauMaxSize, maxDepth: options.hubeauMaxDepth }, pageCacheBytes: options.pageCache * 1024 * 1024 }), before: access?.before, pageCacheBytes: options.pageCache * 1024 * 1024, trustProxy: accessConfig?.trustProxy,
       compression: options.compression !== false && process.env.COMPRESSION !== 'off',
       // Readiness on the whole data; restricted collections are counted, not named.
       readiness: [

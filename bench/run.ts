@@ -1,10 +1,11 @@
 // npm run bench: autocannon load on our server and on the peers (QGIS Server, MapServer) serving
 // the same points_prelevement.fgb, in one run; medians of repeated runs go to bench/RESULTS.md.
-// Usage: npm run bench -- [--scales 1,10] [--duration 10] [--runs 3] [--connections 4] [--no-peers]
+// Usage: npm run bench -- [--scales 1,10] [--duration 10] [--runs 3] [--connections 4] [--no-peers] [--port N]
+//   [--hubeau-only]: only the Hub'Eau-compatible paths beside the OGC API (section of its own in RESULTS.md)
 import autocannon from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -19,10 +20,13 @@ const CONNECTIONS = Number(arg('connections', '4'));
 const PEERS = !args.includes('--no-peers');
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const PEERS_SH = resolve(ROOT, '..', 'shared', 'peers', 'peers.sh');
-const PORT = 18080;
+const PORT = Number(arg('port', '18080'));
 
-/** `offsets`: each request asks another page (a random offset below that bound), never a cached one. */
-interface Case { name: string; path: (coll: string, id: string) => string; offsets?: number }
+/**
+ * `offsets`: each request asks another page (a random offset below that bound), never a cached one;
+ * `vary` does the same with any parameter (a random Hub'Eau page number).
+ */
+interface Case { name: string; path: (coll: string, id: string) => string; offsets?: number; vary?: (random: () => number) => string }
 const CASES: Case[] = [
   { name: 'items limit=100', path: (c) => `/collections/${c}/items?limit=100` },
   { name: 'items limit=1000', path: (c) => `/collections/${c}/items?limit=1000` },
@@ -40,6 +44,24 @@ const OWN_CASES: Case[] = [
   { name: 'filter attribute (code_departement)', path: (c) => `/collections/${c}/items?limit=100&filter=${encodeURIComponent("code_departement = '33'")}` },
   { name: 'filter mixed (bbox + attribute)', path: (c) => `/collections/${c}/items?limit=100&bbox=-1,44,1,46&filter=${encodeURIComponent("code_type_milieu = 'SOUT'")}` },
 ];
+
+// The Hub'Eau-compatible API beside the OGC API, same data and page size (`--hubeau-only` runs just these).
+// "A new page each time": size 951–1000 and one of the first 20 pages, ~1,000 different pages, far more
+// than the page caches hold.
+const HUBEAU = '/api/v1/prelevements';
+const newPage = (r: () => number) => { const size = 1000 - Math.floor(r() * 50); return { size, page: 1 + Math.floor(r() * 20) }; };
+const HUBEAU_CASES: Case[] = [
+  { name: 'OGC API points limit=1000', path: () => '/collections/points_prelevement/items?limit=1000' },
+  { name: "Hub'Eau points size=1000", path: () => `${HUBEAU}/referentiel/points_prelevement?size=1000` },
+  { name: 'OGC API points, a new page each time', path: () => '/collections/points_prelevement/items?f=json',
+    vary: (r) => { const { size, page } = newPage(r); return `&limit=${size}&offset=${(page - 1) * size}`; } },
+  { name: "Hub'Eau points, a new page each time", path: () => `${HUBEAU}/referentiel/points_prelevement?format=json`,
+    vary: (r) => { const { size, page } = newPage(r); return `&size=${size}&page=${page}`; } },
+  { name: 'OGC API chroniques code_departement=33 limit=1000', path: () => '/collections/chroniques/items?code_departement=33&limit=1000' },
+  { name: "Hub'Eau chroniques code_departement=33 size=1000", path: () => `${HUBEAU}/chroniques?code_departement=33&size=1000` },
+  { name: "Hub'Eau chroniques.csv code_departement=33 size=1000", path: () => `${HUBEAU}/chroniques.csv?code_departement=33&size=1000` },
+];
+const HUBEAU_ONLY = args.includes('--hubeau-only');
 
 interface ColdRow { scale: number; case: string; ms: number; matched: number }
 // A filter the count cache has never seen: numberMatched needs a full pass over the file.
@@ -68,14 +90,15 @@ interface Row { scale: number; target: string; case: string; rps: number; p50: n
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-async function load(url: string, offsets?: number): Promise<{ rps: number; p50: number; p99: number; bytes: number; non2xx: number }> {
+async function load(url: string, offsets?: number, vary?: Case['vary']): Promise<{ rps: number; p50: number; p99: number; bytes: number; non2xx: number }> {
   const runs = [];
   for (let r = 0; r < RUNS; r++) {
     // Seeded, so that every target gets the same sequence of pages.
     let seed = 12345 + r;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const path = new URL(url).pathname + new URL(url).search;
-    const requests = offsets ? [{ setupRequest: (req: any) => ({ ...req, path: `${path}&offset=${Math.floor(random() * offsets)}` }) }] : undefined;
+    const suffix = vary ? () => vary(random) : offsets ? () => `&offset=${Math.floor(random() * offsets)}` : undefined;
+    const requests = suffix ? [{ setupRequest: (req: any) => ({ ...req, path: `${path}${suffix()}` }) }] : undefined;
     const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers: { accept: 'application/geo+json' }, ...(requests ? { requests } : {}) });
     runs.push(result);
   }
@@ -118,6 +141,7 @@ async function benchScale(scale: number, rows: Row[], notes: string[]): Promise<
   const targets: [string, string][] = [['ours', `http://127.0.0.1:${PORT}`]];
   try {
     await waitFor(`${targets[0][1]}/collections`);
+    if (HUBEAU_ONLY) { await hubeau(scale, targets[0][1], rows); return; }
     if (PEERS && existsSync(PEERS_SH)) {
       spawnSync('bash', [PEERS_SH, 'stop'], { stdio: 'ignore' });
       const started = spawnSync('bash', [PEERS_SH, 'start'], { env: { ...process.env, FGB: join(dataDir, 'points_prelevement.fgb') }, encoding: 'utf8' });
@@ -140,11 +164,21 @@ async function benchScale(scale: number, rows: Row[], notes: string[]): Promise<
       console.error(`scale ${scale} ours ${c.name}`);
       rows.push({ scale, target: 'ours', case: c.name, ...(await load(ours + c.path('points_prelevement', id))) });
     }
+    await hubeau(scale, ours, rows);
     await cold(scale, ours);
     notes.push(`scale ${scale}: our server (primary + workers) RSS ${rssBefore.toFixed(0)} MiB after start, ${rssTotal(server.pid!).toFixed(0)} MiB after the run; data ${(dirSize(dataDir) / 1048576).toFixed(0)} MiB on disk`);
   } finally {
     server.kill('SIGTERM');
     if (PEERS && existsSync(PEERS_SH)) spawnSync('bash', [PEERS_SH, 'stop'], { stdio: 'ignore' });
+  }
+}
+
+async function hubeau(scale: number, base: string, rows: Row[]): Promise<void> {
+  for (const c of HUBEAU_CASES) {
+    console.error(`scale ${scale} ours ${c.name}`);
+    // Once first: a filtered count is a full pass over the file, then cached (as any client's first page).
+    await fetch(base + c.path('', ''), { signal: AbortSignal.timeout(300_000) }).then((r) => r.arrayBuffer());
+    rows.push({ scale, target: 'ours', case: c.name, ...(await load(base + c.path('', ''), c.offsets, c.vary)) });
   }
 }
 
@@ -172,6 +206,10 @@ function table(rows: Row[]): string {
 const rows: Row[] = [];
 const notes: string[] = [];
 for (const scale of SCALES) await benchScale(scale, rows, notes);
+if (HUBEAU_ONLY) {
+  writeSection('Hub\'Eau-compatible API', hubeauSection(rows));
+  process.exit(0);
+}
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 const report = `# Benchmarks
 
@@ -198,3 +236,36 @@ const previous = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '
 const others = previous.indexOf('\n## ') >= 0 ? previous.slice(previous.indexOf('\n## ')) : '';
 writeFileSync(resultsFile, report + others);
 console.log(report);
+
+function hubeauSection(rows: Row[]): string {
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  const ogc = (r: Row) => rows.find((o) => o.scale === r.scale && o.case.startsWith('OGC API') && o.case.replace('OGC API ', '').replace('limit=', 'size=') === r.case.replace(/Hub'Eau (\S+?)(\.csv)? /, '$1 '));
+  const lines = rows.map((r) => {
+    const o = r.case.startsWith('OGC') ? undefined : ogc(r);
+    return `| ${r.scale} | ${r.case} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.bytes.toFixed(0)} | ${r.non2xx} | ${o ? `${(r.rps / o.rps).toFixed(2)}` : ''} |`;
+  });
+  return `Machine: ${machine}; load average ${loadavg()[0].toFixed(1)} when the run ended (a shared machine: compare rows of
+one run, not runs). Date: ${new Date().toISOString().slice(0, 10)}.
+Command: \`npm run bench -- ${args.join(' ')}\` (autocannon, ${CONNECTIONS} connections, ${DURATION} s per run, median of ${RUNS} runs).
+The same pages through the OGC API and through the Hub'Eau-compatible paths, from one server, in one run. Both
+keep recently served pages (page caches); "a new page each time" asks ~1,000 different pages, which they do not hold.
+The first request of each case is sent once before the load (its filtered count is a full pass, then cached).
+
+| scale | case | req/s | p50 ms | p99 ms | bytes/resp | non-2xx | req/s Hub'Eau / OGC API |
+|---|---|---|---|---|---|---|---|
+${lines.join('\n')}
+`;
+}
+
+/** Replaces (or appends) one `## ` section of RESULTS.md, leaving the others as they are. */
+function writeSection(title: string, body: string): void {
+  const file = join(ROOT, 'bench', 'RESULTS.md');
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const heading = `\n## ${title}\n`;
+  const start = text.indexOf(heading);
+  const section = `${heading}\n${body}`;
+  if (start < 0) { writeFileSync(file, `${text.trimEnd()}\n${section}`); return; }
+  const end = text.indexOf('\n## ', start + heading.length);
+  writeFileSync(file, text.slice(0, start) + section + (end >= 0 ? text.slice(end) : ''));
+  console.log(section);
+}

@@ -1,9 +1,12 @@
-// The standard parts served with the domain's configuration (tiles coloured by usage…).
+// The standard parts served with the domain's configuration (tiles coloured by usage…), and the
+// Hub'Eau-compatible API.
 import { defaultParts } from '../server/app.js';
+import { compatPart } from '../server/compat/part.js';
 import type { ApiPart } from '../server/part.js';
+import { hubeauApi, type HubeauOptions } from './hubeau/mapping.js';
 import { TILES_OPTIONS } from './style.js';
 
 /** defaultParts() already holds the tiles part: configured here rather than added twice. */
-export function domainParts(): ApiPart[] {
-  return defaultParts(TILES_OPTIONS);
+export function domainParts(options: { hubeau?: HubeauOptions; pageCacheBytes?: number } = {}): ApiPart[] {
+  return [...defaultParts(TILES_OPTIONS), compatPart(hubeauApi(options.hubeau), { pageCacheBytes: options.pageCacheBytes })];
 }

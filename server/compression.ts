@@ -68,6 +68,8 @@ const gzip = promisify(zlib.gzip);
 export class EncodedBody {
   private variants = new Map<ContentEncoding, Promise<Buffer>>();
   private encodedBytes = 0;
+  /** Status and headers of the answer this body was sent with, when a cache must replay them. */
+  response?: { status?: number; headers?: Record<string, string> };
 
   constructor(readonly identity: Buffer) {}
 

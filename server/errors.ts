@@ -1,6 +1,6 @@
 // Typed errors carrying their HTTP status and OGC exception code (pygeoapi-style).
 export class OgcError extends Error {
-  constructor(readonly status: number, readonly code: string, description: string, readonly headers: Record<string, string> = {}) {
+  constructor(readonly status: number, readonly code: string, description: string, readonly headers: Record<string, string | string[]> = {}) {
     super(description);
   }
 }

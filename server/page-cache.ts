@@ -43,9 +43,13 @@ export class BodyCache {
     return hit;
   }
 
-  /** Keeps a body (too large ones are not kept) and returns it, ready to send. */
-  set(key: string, body: Buffer | Uint8Array | EncodedBody): EncodedBody {
+  /**
+   * Keeps a body (too large ones are not kept) and returns it, ready to send; `response` holds a
+   * status and headers to send again when they are not the route's defaults (200).
+   */
+  set(key: string, body: Buffer | Uint8Array | EncodedBody, response?: EncodedBody['response']): EncodedBody {
     const encoded = body instanceof EncodedBody ? body : new EncodedBody(Buffer.from(body.buffer, body.byteOffset, body.length));
+    if (response) encoded.response = response;
     this.lru?.set(key, encoded);
     return encoded;
   }

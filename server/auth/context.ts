@@ -16,6 +16,11 @@ export interface Caller {
 
 export interface AccessStore {
   caller: Caller;
+  /**
+   * The error a route must answer for a collection the caller may not see (401/403), for routes
+   * whose path does not name the collection (the guard only reads /collections/{id}).
+   */
+  denial?: (id: string) => Error | undefined;
 }
 
 export const ANONYMOUS: Caller = Object.freeze({ method: 'anonymous', communities: [] }) as Caller;
@@ -29,4 +34,10 @@ export function currentCaller(): Caller {
 
 export function isAuthenticated(caller: Caller): boolean {
   return caller.method !== 'anonymous';
+}
+
+/** Throws the 401/403 the guard would give for collection `id`; nothing without access control. */
+export function assertVisible(id: string): void {
+  const error = accessStorage.getStore()?.denial?.(id);
+  if (error) throw error;
 }

@@ -1,6 +1,6 @@
 // Access control: restricted collections, views, credentials. Wiring: withAccess(config, getter).
 export { AccessConfigError, loadAccessConfig, parseAccessConfig, type Access as CollectionAccess, type AccessConfig, type ViewConfig } from './config.js';
-export { accessStorage, currentCaller, type Caller } from './context.js';
+export { accessStorage, assertVisible, currentCaller, type Caller } from './context.js';
 export { Authenticator } from './credentials.js';
 export { createKey, hashSecret, listKeys, revokeKey, rotateKey, setPassword, verifySecret, type KeyRecord } from './keys.js';
 export { accessMiddleware, withAccess, type Access, type AccessOptions } from './middleware.js';

@@ -3,6 +3,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import type { Catalog } from '../catalog.js';
+import { OgcError } from '../errors.js';
 import type { AccessConfig } from './config.js';
 import type { KeysFile } from './keys.js';
 import { accessStorage, ANONYMOUS, currentCaller, isAuthenticated, type AccessStore } from './context.js';
@@ -112,7 +113,7 @@ export function accessMiddleware(config: AccessConfig, options: AccessOptions = 
       return;
     }
     presented.set(req, takeApiKey(req));
-    const store: AccessStore = { caller: ANONYMOUS };
+    const store: AccessStore = { caller: ANONYMOUS, denial: (id) => denial(id, store.caller) };
     finalHeaders(res, store);
     // run(store, next): every later middleware and route, sync or async, sees this store.
     accessStorage.run(store, next);
@@ -137,6 +138,15 @@ export function accessMiddleware(config: AccessConfig, options: AccessOptions = 
     if (m) { try { return decodeURIComponent(m[1]); } catch { return undefined; } }
     const style = /^\/styles\/default\/?$/i.test(req.path) ? req.query.collection : undefined;
     return typeof style === 'string' ? style : undefined;
+  };
+
+  /** The same answers as the guard's, as an error a route can throw (see assertVisible). */
+  const denial = (id: string, caller: AccessStore['caller']): OgcError | undefined => {
+    if (!exists(id) || policy.visible(id, policy.granted(caller))) return undefined;
+    if (isAuthenticated(caller)) return new OgcError(403, 'Forbidden', "Ces identifiants ne donnent pas accès à cette ressource", { 'Cache-Control': 'no-store' });
+    return new OgcError(401, 'Unauthorized', 'Authentification requise pour cette ressource', {
+      'Cache-Control': 'no-store', 'WWW-Authenticate': [`Basic realm="${realm}", charset="UTF-8"`, `Bearer realm="${realm}"`],
+    });
   };
 
   const guard: RequestHandler = (req: Request, res: Response, next: NextFunction) => {

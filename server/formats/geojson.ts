@@ -31,27 +31,30 @@ function stringValue(value: string): string {
  * feature: plain strings skip JSON.stringify's escaping pass.
  */
 export function featureJson(feature: GeoJsonFeature, numberProperties?: Set<string>): string {
-  let props = '';
   const properties = feature.properties;
-  if (properties) {
-    for (const key in properties) {
-      const value = properties[key];
-      let text: string;
-      switch (typeof value) {
-        case 'string': text = stringValue(value); break;
-        case 'number':
-          text = !Number.isFinite(value) ? 'null'
-            : numberProperties?.has(key) && Number.isInteger(value) && Math.abs(value) < 1e21 ? `${value}.0` : String(value);
-          break;
-        case 'boolean': text = value ? 'true' : 'false'; break;
-        default: text = value === null || value === undefined ? 'null' : JSON.stringify(value);
-      }
-      props += `${props ? ',' : ''}${stringValue(key)}:${text}`;
-    }
-  }
   const id = feature.id === undefined ? '' : `"id":${typeof feature.id === 'number' ? feature.id : stringValue(feature.id)},`;
   const extra = Object.keys(feature).length > 4 ? extraMembers(feature) : '';
-  return `{"type":"Feature",${id}"geometry":${JSON.stringify(feature.geometry ?? null)},"properties":${properties ? `{${props}}` : 'null'}${extra}}`;
+  return `{"type":"Feature",${id}"geometry":${JSON.stringify(feature.geometry ?? null)},"properties":${properties ? propertiesJson(properties, numberProperties) : 'null'}${extra}}`;
+}
+
+/** A properties object as featureJson writes it (numbers declared as such keep a decimal point). */
+export function propertiesJson(properties: Record<string, unknown>, numberProperties?: Set<string>): string {
+  let props = '';
+  for (const key in properties) {
+    const value = properties[key];
+    let text: string;
+    switch (typeof value) {
+      case 'string': text = stringValue(value); break;
+      case 'number':
+        text = !Number.isFinite(value) ? 'null'
+          : numberProperties?.has(key) && Number.isInteger(value) && Math.abs(value) < 1e21 ? `${value}.0` : String(value);
+        break;
+      case 'boolean': text = value ? 'true' : 'false'; break;
+      default: text = value === null || value === undefined ? 'null' : JSON.stringify(value);
+    }
+    props += `${props ? ',' : ''}${stringValue(key)}:${text}`;
+  }
+  return `{${props}}`;
 }
 
 function extraMembers(feature: GeoJsonFeature): string {

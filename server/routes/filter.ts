@@ -3,8 +3,9 @@
 import { Router } from 'express';
 import { baseUrl, collectionOr404, queryStrings, type ServerContext } from '../context.js';
 import { InvalidParameterValue } from '../errors.js';
-import { compile, Cql2Error, CQL2_CONFORMANCE, extractBbox, parseFilter, usedProperties, type FilterLang } from '../cql2/index.js';
-import { CRS84, CrsError, isCrs84, isLonLatEquivalent, makeTransformer, parseCrs, transformRect } from '../crs/index.js';
+import type { Geometry } from 'geojson';
+import { compile, Cql2Error, CQL2_CONFORMANCE, extractBbox, parseFilter, usedProperties, type FilterLang, type Node } from '../cql2/index.js';
+import { CRS84, CrsError, isCrs84, isLonLatEquivalent, makeTransformer, parseCrs, transformRect, type CrsInfo } from '../crs/index.js';
 import type { ApiPart } from '../part.js';
 import type { SortKey } from '../sort.js';
 import { withNeeds, type CollectionDefinition, type FeaturePredicate, type Rect } from '../types.js';
@@ -40,29 +41,37 @@ export function filterPredicate(params: Record<string, string>, definition: Coll
     }
   }
   if (text === undefined) return {};
-  // Literals in CRS84 or EPSG:4326 are converted once (an axis swap at most). In a projected
-  // filter-crs, features are converted instead: a literal's straight edges stay straight where drawn.
-  const projected = !isLonLatEquivalent(filterCrs);
-  const transformGeometry = isCrs84(filterCrs) || projected ? undefined : makeTransformer(filterCrs, CRS84);
-  const featureTransform = projected ? makeTransformer(CRS84, filterCrs) : undefined;
   try {
-    const ast = parseFilter(text, lang);
-    const test = compile(ast, {
-      properties: new Map(definition.properties.map((p) => [p.name, { type: p.type }])),
-      temporal: definition.temporal,
-      transformGeometry,
-      featureTransform,
-    });
-    const used = usedProperties(ast);
-    const known = new Set(definition.properties.map((p) => p.name));
-    const predicate = withNeeds(test, used.filter((p) => known.has(p)), used.some((p) => !known.has(p)));
-    // The R-tree wants a CRS84 rectangle holding every candidate: the literal's envelope, transformed.
-    const envelope = extractBbox(ast, { transformGeometry });
-    return { predicate, bbox: envelope && projected ? transformRect(envelope, filterCrs, CRS84) : envelope };
+    return astPredicate(parseFilter(text, lang), definition, filterCrs);
   } catch (error) {
     if (error instanceof Cql2Error) throw new InvalidParameterValue('filter', error.message);
     throw error;
   }
+}
+
+/**
+ * A CQL2 tree compiled for a collection: the predicate (with the properties it reads) and the
+ * box the R-tree can use. Shared by `filter` and by APIs that map their own parameters onto CQL2.
+ * Throws Cql2Error.
+ */
+export function astPredicate(ast: Node, definition: CollectionDefinition, filterCrs: CrsInfo = CRS84): { predicate: FeaturePredicate; bbox?: Rect } {
+  // Literals in CRS84 or EPSG:4326 are converted once (an axis swap at most). In a projected
+  // filter-crs, features are converted instead: a literal's straight edges stay straight where drawn.
+  const projected = !isLonLatEquivalent(filterCrs);
+  const transformGeometry: ((g: Geometry) => Geometry) | undefined = isCrs84(filterCrs) || projected ? undefined : makeTransformer(filterCrs, CRS84);
+  const featureTransform = projected ? makeTransformer(CRS84, filterCrs) : undefined;
+  const test = compile(ast, {
+    properties: new Map(definition.properties.map((p) => [p.name, { type: p.type }])),
+    temporal: definition.temporal,
+    transformGeometry,
+    featureTransform,
+  });
+  const used = usedProperties(ast);
+  const known = new Set(definition.properties.map((p) => p.name));
+  const predicate = withNeeds(test, used.filter((p) => known.has(p)), used.some((p) => !known.has(p)));
+  // The R-tree wants a CRS84 rectangle holding every candidate: the literal's envelope, transformed.
+  const envelope = extractBbox(ast, { transformGeometry });
+  return { predicate, bbox: envelope && projected ? transformRect(envelope, filterCrs, CRS84) : envelope };
 }
 
 function parseSortby(raw: string | undefined, definition: CollectionDefinition): SortKey[] | undefined {
