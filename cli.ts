@@ -7,13 +7,14 @@ import { pino } from 'pino';
 import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import { availableParallelism } from 'node:os';
-import { createApp, defaultParts, MAX_HEADER_SIZE } from './server/app.js';
+import { createApp, MAX_HEADER_SIZE } from './server/app.js';
 import { openCatalog, ReloadingCatalog, resolveDataDir } from './server/catalog.js';
 import { AccessConfigError, ClusterStore, loadAccessConfig, registerAccessCommands, serveClusterRateLimits, withAccess, type AccessConfig } from './server/auth/index.js';
 import type { BuildProgress } from './collections/build.js';
 import { buildDefaultDataset, datasetPresent } from './collections/dataset.js';
 import { collections } from './collections/definitions/index.js';
-import { SERVICE_INFO, TILES_OPTIONS } from './collections/service.js';
+import { SERVICE_INFO } from './collections/service.js';
+import { domainParts } from './collections/parts.js';
 import { formatSummary, HUBEAU_BASE_URL, IngestError, ingestFromApi, ingestFromFiles, type IngestSummary } from './collections/ingest/index.js';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
@@ -96,7 +97,7 @@ program.command('serve')
     });
     const app = createApp({
       info: { ...SERVICE_INFO, baseUrl: options.baseUrl }, catalog: access ? access.catalog : () => catalog.catalog(), logger,
-      parts: defaultParts(TILES_OPTIONS), before: access?.before, pageCacheBytes: options.pageCache * 1024 * 1024,
+      parts: domainParts(), before: access?.before, pageCacheBytes: options.pageCache * 1024 * 1024,
     });
     const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, (req, res) => {
       catalog.track(res); // a swapped-out catalog is closed only after the requests begun before the swap

@@ -16,4 +16,6 @@ export interface ApiPart {
   collection?: CollectionDecorator;
   openapi?: OpenApiContribution;
   landingLinks?: (base: string) => Link[];
+  /** A paragraph of the HTML landing page (already escaped), e.g. how to connect a client. */
+  landingHtml?: (base: string, lang: 'fr' | 'en') => string;
 }

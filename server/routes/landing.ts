@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { baseUrl, queryStrings, type ServerContext } from '../context.js';
 import type { Link } from '../formats/geojson.js';
 import { escapeHtml, linkList, page } from '../formats/html.js';
-import { formatNumber, langOf, t, varyOnNegotiation } from '../i18n.js';
+import { formatNumber, langOf, t, varyOnNegotiation, type Lang } from '../i18n.js';
 import { negotiate } from '../params/format.js';
 import { buildOpenApi, type OpenApiContribution } from '../openapi.js';
 
@@ -19,7 +19,8 @@ export const CORE_CONFORMANCE = [
 const META = [{ key: 'json', mediaType: 'application/json' }, { key: 'html', mediaType: 'text/html' }];
 const OPENAPI_MEDIA = 'application/vnd.oai.openapi+json;version=3.0';
 
-export function landingRouter(ctx: ServerContext, contributions: OpenApiContribution[] = [], extraLinks: (base: string) => Link[] = () => []): Router {
+export function landingRouter(ctx: ServerContext, contributions: OpenApiContribution[] = [], extraLinks: (base: string) => Link[] = () => [],
+  extraHtml: (base: string, lang: Lang) => string = () => ''): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
@@ -49,7 +50,7 @@ export function landingRouter(ctx: ServerContext, contributions: OpenApiContribu
         { href: `${base}/conformance?f=html`, label: t(lang, 'conformance') },
       ].map((l) => `<li><a href="${escapeHtml(l.href)}">${escapeHtml(l.label)}</a></li>`).join('');
       res.type('html').send(page({ base, title: ctx.info.title, breadcrumbs: [], links, lang },
-        `<p>${escapeHtml(ctx.info.description)}</p><nav aria-labelledby="start"><h2 id="start">${t(lang, 'links')}</h2><ul>${main}</ul></nav>
+        `<p>${escapeHtml(ctx.info.description)}</p>${extraHtml(base, lang)}<nav aria-labelledby="start"><h2 id="start">${t(lang, 'links')}</h2><ul>${main}</ul></nav>
 <h2>${t(lang, 'collections')}</h2><ul>${list}</ul><details><summary>${t(lang, 'links')} (JSON)</summary>${linkList(links)}</details>`));
       return;
     }
