@@ -339,3 +339,33 @@ describe('WFS 2.0 errors: ExceptionReport with exceptionCode and locator, never 
     assert.match(res.text, /exceptionCode="OperationParsingFailed"/);
   });
 });
+
+describe('WFS 2.0 landing page and robustness', () => {
+  it('the landing page (HTML and JSON) tells which URL is WFS and which is OGC API', async () => {
+    const html = await request(app).get('/?f=html').set('Accept-Language', 'en');
+    assert.match(html.text, /<code>http:\/\/127\.0\.0\.1:\d+\/wfs<\/code> for WFS 2\.0/);
+    assert.match(html.text, /<code>http:\/\/127\.0\.0\.1:\d+\/<\/code> in a “WFS \/ OGC API – Features” connection for OGC API/);
+    const fr = await request(app).get('/?f=html');
+    assert.match(fr.text, /pour le WFS 2\.0/);
+    const json = await request(app).get('/').expect(200);
+    assert.ok(json.body.links.some((l: { href: string }) => /\/wfs\?SERVICE=WFS&REQUEST=GetCapabilities$/.test(l.href)));
+  });
+
+  it('2,000 random requests: never a 500, always an answer', async () => {
+    let seed = 7;
+    const rnd = () => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
+    const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
+    const names = ['REQUEST', 'TYPENAMES', 'COUNT', 'STARTINDEX', 'BBOX', 'SRSNAME', 'FILTER', 'SORTBY', 'PROPERTYNAME', 'RESOURCEID', 'RESULTTYPE', 'OUTPUTFORMAT', 'VALUEREFERENCE', 'STOREDQUERY_ID', 'ID', 'ACCEPTVERSIONS', 'typename', 'x'];
+    const values = ['GetFeature', 'GetPropertyValue', 'DescribeFeatureType', 'GetCapabilities', 'test:sites', 'sites', '', '-1', '0', '5', '99999999999', '1,2,3,4', '48,2,49,3,urn:ogc:def:crs:EPSG::4326', 'a,b,c,d,EPSG:2154', 'urn:ogc:def:crs:EPSG::2154', 'nom DESC', 'volume', 'geometry', 'sites.S001',
+      '<fes:Filter', '<Filter><And/></Filter>', '<Filter><PropertyIsLike><ValueReference>nom</ValueReference><Literal>%</Literal></PropertyIsLike></Filter>',
+      '<Filter><BBOX><Envelope><lowerCorner>x y</lowerCorner><upperCorner>1</upperCorner></Envelope></BBOX></Filter>', '<Filter><DWithin><Point><pos>48 2</pos></Point><Distance uom="parsec">1</Distance></DWithin></Filter>',
+      'hits', 'application/json', '%%%', '<![CDATA[x]]>', '\u0000', 'é'.repeat(300)];
+    for (let i = 0; i < 2000; i++) {
+      const params = new URLSearchParams({ SERVICE: 'WFS', VERSION: '2.0.0', REQUEST: pick(['GetFeature', 'GetPropertyValue', 'DescribeFeatureType', 'GetCapabilities', 'ListStoredQueries', 'Nope']) });
+      for (let k = Math.floor(rnd() * 5); k > 0; k--) params.set(pick(names), pick(values));
+      const res = await request(app).get(`/wfs?${params}`);
+      assert.ok(res.status < 500, `${params} → ${res.status} ${res.text?.slice(0, 300)}`);
+      if (res.status >= 400) assert.match(res.text, /ExceptionReport/, String(params));
+    }
+  });
+});
