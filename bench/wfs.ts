@@ -7,7 +7,7 @@ import autocannon from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildDefaultDataset } from '../collections/dataset.js';
 import { resolveDataDir } from '../server/catalog.js';
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const section = [
     '## WFS', '',
-    `Command: \`npm run bench:wfs -- ${args.join(' ')}\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine}.`,
+    `Command: \`npm run bench:wfs -- ${args.join(' ')}\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${machine}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')} (shared machine: compare ratios within this run only).`,
     `autocannon, 4 connections, ${DURATION} s per run, median of ${RUNS} runs; GetFeature of the first 1,000 \`${LAYER}\``,
     `(default dataset, scale ${SCALE}); the peers serve the same \`${LAYER}.fgb\`, measured in the same run.`,
     'QGIS Server 3.22 has no WFS 2.0 (its "WFS3" is the OGC API): its WFS 1.1.0 is measured (`MAXFEATURES=1000`, `GML3`, GeoJSON).', '',
