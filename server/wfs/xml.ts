@@ -53,7 +53,14 @@ function convert(node: Ordered): XmlElement | null {
 export function parseXml(text: string): XmlElement {
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new XmlSyntaxError(`XML mal formé (ligne ${valid.err.line}) : ${valid.err.msg}`);
-  const roots = (parser.parse(text) as Ordered[]).map(convert).filter((e): e is XmlElement => e !== null);
+  let parsed: Ordered[];
+  try {
+    parsed = parser.parse(text) as Ordered[];
+  } catch (error) {
+    // e.g. nesting beyond the parser's limit: the client's document, not a server fault
+    throw new XmlSyntaxError(`XML refusé : ${(error as Error).message}`);
+  }
+  const roots = parsed.map(convert).filter((e): e is XmlElement => e !== null);
   if (roots.length !== 1) throw new XmlSyntaxError('XML : un seul élément racine attendu');
   return roots[0];
 }

@@ -333,6 +333,14 @@ describe('WFS 2.0 errors: ExceptionReport with exceptionCode and locator, never 
       assertValid(res.text, OWS_EXCEPTION_XSD);
     });
   }
+  it('a filter nested too deeply is a 400, at any depth', async () => {
+    for (const depth of [70, 5000, 50000]) {
+      const fes = `<Filter xmlns="http://www.opengis.net/fes/2.0">${'<Not>'.repeat(depth)}<PropertyIsNull><ValueReference>nom</ValueReference></PropertyIsNull>${'</Not>'.repeat(depth)}</Filter>`;
+      const res = await request(app).post('/wfs').type('application/xml').send(`<GetFeature xmlns="http://www.opengis.net/wfs/2.0" service="WFS" version="2.0.0"><Query typeNames="test:sites">${fes}</Query></GetFeature>`);
+      assert.equal(res.status, 400, `${depth}: ${res.text.slice(0, 300)}`);
+      assert.match(res.text, /ExceptionReport/);
+    }
+  });
   it('a malformed POST body is OperationParsingFailed', async () => {
     const res = await request(app).post('/wfs').type('application/xml').send('<wfs:GetFeature><oops');
     assert.equal(res.status, 400);
