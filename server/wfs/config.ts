@@ -18,6 +18,8 @@ export interface WfsOptions {
   accessConstraints?: string;
   /** Features returned without COUNT, and the most one request returns (CountDefault). */
   countDefault?: number;
+  /** Bytes of recently sent GetFeature responses kept per process (0: none). Default 32 MiB. */
+  pageCacheBytes?: number;
 }
 
 export const WFS_VERSION = '2.0.0';

@@ -14,6 +14,7 @@ import { jsonShaper, singleFeatureGml, writeGmlCollection, writeJsonCollection, 
 import { planQuery, runQuery } from './query.js';
 import { CRS84 } from '../crs/index.js';
 import { featureJson } from '../formats/geojson.js';
+import { PageCache } from '../page-cache.js';
 
 export type { WfsOptions } from './config.js';
 
@@ -48,6 +49,9 @@ function checkVersion(r: WfsRequest): void {
 export function wfsRouter(ctx: ServerContext, options: WfsOptions): Router {
   const router = Router();
   const counts = new CountCache();
+  // The same KVP GetFeature of the same data version again (a client panning back, a reload): sent
+  // from memory, as the OGC API's pages are. The type is in the key; who may see it is the guard's.
+  const pages = new PageCache(options.pageCacheBytes ?? 32 * 1024 * 1024);
   const countDefault = options.countDefault ?? DEFAULT_COUNT;
   const describeUrl = (base: string, type: string) => `${base}/wfs?SERVICE=WFS&VERSION=${WFS_VERSION}&REQUEST=DescribeFeatureType&TYPENAMES=${encodeURIComponent(`${options.prefix}:${type}`)}`;
 
@@ -68,6 +72,10 @@ export function wfsRouter(ctx: ServerContext, options: WfsOptions): Router {
     }
     const count = Math.min(r.count ?? countDefault, countDefault);
     const version = (await q.collection.provider.stats()).version;
+    const mediaType = output === 'json' ? 'application/json; charset=utf-8' : GML_FORMAT;
+    const pageKey = r.kvp && !propertyValue ? `wfs|${q.collection.definition.id}|${version}|${base}|${new URLSearchParams(Object.entries(r.kvp).sort()).toString()}` : null;
+    const cached = pageKey ? pages.get(pageKey) : undefined;
+    if (cached) { res.status(200).type(mediaType).set('Content-Length', String(cached.body.length)).end(cached.body); return; }
     const countKey = `${q.collection.definition.id}|${version}|${q.key}`;
     const page = await runQuery(q, r.startIndex, r.resultType === 'hits' ? 0 : count, counts.get(countKey));
     counts.set(countKey, page.numberMatched);
@@ -82,9 +90,9 @@ export function wfsRouter(ctx: ServerContext, options: WfsOptions): Router {
       if (r.startIndex + numberReturned < page.numberMatched) info.next = link(r.startIndex + count);
       if (r.startIndex > 0) info.previous = link(Math.max(0, r.startIndex - count));
     }
-    if (valueProperty !== undefined) await writeValueCollection(res, options, q, valueProperty, page.features, info);
-    else if (output === 'json') await writeJsonCollection(res, q, page.features, info);
-    else await writeGmlCollection(res, options, q, page.features, info);
+    if (valueProperty !== undefined) { await writeValueCollection(res, options, q, valueProperty, page.features, info); return; }
+    const body = output === 'json' ? await writeJsonCollection(res, q, page.features, info) : await writeGmlCollection(res, options, q, page.features, info);
+    if (body && pageKey) pages.set(pageKey, { body, at: Date.now() });
   }
 
   async function featureById(res: Response, r: WfsRequest, catalog: Catalog, base: string, output: Output): Promise<void> {

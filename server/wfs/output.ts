@@ -49,14 +49,15 @@ function rootAttributes(options: WfsOptions, info: CollectionInfo): string {
     + `timeStamp="${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}" numberMatched="${info.numberMatched}" numberReturned="${info.numberReturned}"${links}`;
 }
 
-export async function writeGmlCollection(res: Response, options: WfsOptions, q: PlannedQuery, features: AsyncIterable<Feature>, info: CollectionInfo): Promise<void> {
+/** Returns the body when it was sent whole (under 2 MB), for the page cache. */
+export async function writeGmlCollection(res: Response, options: WfsOptions, q: PlannedQuery, features: AsyncIterable<Feature>, info: CollectionInfo): Promise<Buffer | undefined> {
   res.status(200).type(GML_FORMAT);
-  const out = new BufferedWriter(res);
+  const out = new BufferedWriter(res, 2 * 1024 * 1024);
   await out.push(`<?xml version="1.0" encoding="UTF-8"?>\n<wfs:FeatureCollection ${rootAttributes(options, info)}>\n`);
   const transform = outputTransform(q.srs);
   for await (const f of features) await out.push(`<wfs:member>${featureXml(options, q, f, transform)}</wfs:member>\n`);
   await out.push('</wfs:FeatureCollection>\n');
-  await out.end();
+  return out.end();
 }
 
 /** GetPropertyValue: one wfs:member per feature holding the value (or the geometry). */
@@ -94,12 +95,12 @@ export function jsonShaper(q: PlannedQuery) {
   });
 }
 
-export async function writeJsonCollection(res: Response, q: PlannedQuery, features: AsyncIterable<Feature>, info: CollectionInfo): Promise<void> {
+export async function writeJsonCollection(res: Response, q: PlannedQuery, features: AsyncIterable<Feature>, info: CollectionInfo): Promise<Buffer | undefined> {
   const links: Link[] = [];
   if (info.next) links.push({ href: info.next, rel: 'next', type: 'application/json' });
   if (info.previous) links.push({ href: info.previous, rel: 'previous', type: 'application/json' });
   const numbers = new Set(q.collection.definition.properties.filter((p) => p.type === 'number').map((p) => p.name));
   // Every property, CRS84: the provider writes each feature from its bytes (the OGC API's fast path).
   const whole = q.srs.crs.id === CRS84.id && q.geometry === (q.collection.definition.geometryType !== null) && q.properties.length === q.collection.definition.properties.length;
-  await writeFeatureCollection(res, { features, finish: async () => ({ numberMatched: info.numberMatched, links }) }, whole ? plainShaper : jsonShaper(q), 'application/json', numbers);
+  return writeFeatureCollection(res, { features, finish: async () => ({ numberMatched: info.numberMatched, links }) }, whole ? plainShaper : jsonShaper(q), 'application/json', numbers);
 }

@@ -161,6 +161,22 @@ describe('WFS 2.0 GetFeature', () => {
     assert.match(root.attrs.previous, /STARTINDEX=21/);
   });
 
+  it('the same KVP GetFeature again is sent whole from the page cache (GML and GeoJSON)', async () => {
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      for (const extra of ['', '&OUTPUTFORMAT=application/json']) {
+        const url = `${KVP}&REQUEST=GetFeature&TYPENAMES=test:sites&COUNT=4${extra}`;
+        const a = await request(server).get(url).buffer(true);
+        await new Promise((r) => setTimeout(r, 1100)); // a newly written document would carry a new timeStamp
+        const b = await request(server).get(url).buffer(true);
+        assert.equal(a.status, 200);
+        assert.equal(b.headers['content-length'], String(Buffer.byteLength(a.text)));
+        assert.equal(b.text, a.text);
+      }
+    } finally { server.close(); }
+  });
+
   it('RESULTTYPE=hits counts without features', { skip: noSchemas }, async () => {
     const { root, text } = await getXml(app, `REQUEST=GetFeature&TYPENAMES=test:sites&RESULTTYPE=hits&${filterParam(`<fes:PropertyIsEqualTo>${prop('usage')}${lit('AEP')}</fes:PropertyIsEqualTo>`)}`);
     assertValid(text, 'types');
