@@ -85,7 +85,8 @@ export function createApp(options: AppOptions): express.Express {
 
   const some = <T>(list: (T | undefined)[]) => list.filter((x): x is T => x !== undefined);
   for (const part of parts) if (part.router) app.use(part.router(ctx));
-  app.use(landingRouter(ctx, some(parts.map((p) => p.openapi)), (base) => parts.flatMap((p) => p.landingLinks?.(base) ?? [])));
+  app.use(landingRouter(ctx, some(parts.map((p) => p.openapi)), (base) => parts.flatMap((p) => p.landingLinks?.(base) ?? []),
+    (base, lang) => some(parts.map((p) => p.landingNote?.(base, lang)))));
   app.use(collectionsRouter(ctx, some(parts.map((p) => p.collection))));
   app.use(itemsRouter(ctx, some(parts.map((p) => p.items)), { pageCacheBytes: options.pageCacheBytes }));
 

@@ -16,4 +16,10 @@ export interface ApiPart {
   collection?: CollectionDecorator;
   openapi?: OpenApiContribution;
   landingLinks?: (base: string) => Link[];
+  /** A paragraph of the HTML landing page (already escaped), e.g. how to connect a client. */
+  /** A paragraph for the HTML landing page: text and code pieces (escaped by the template). */
+  landingNote?: (base: string, lang: 'fr' | 'en') => LandingNote;
 }
+
+/** One paragraph of the landing page, as pieces of text and of code (never markup). */
+export type LandingNote = ({ text: string } | { code: string })[];

@@ -132,10 +132,17 @@ export function accessMiddleware(config: AccessConfig, options: AccessOptions = 
     next();
   };
 
-  /** The collection or view a request is about: its path, or the style's `collection` parameter. */
+  /** The collection or view a request is about: its path, the style's `collection` parameter, a WFS TYPENAMES. */
   const target = (req: Request): string | undefined => {
     const m = /^\/collections\/([^/]+)/i.exec(req.path);
     if (m) { try { return decodeURIComponent(m[1]); } catch { return undefined; } }
+    // WFS names its type in a parameter (any case, maybe prefixed or in a list): the first one.
+    if (/^\/wfs\/?$/i.test(req.path)) {
+      const names = Object.entries(req.query).find(([k]) => /^typenames?$/i.test(k))?.[1];
+      if (typeof names !== 'string') return undefined;
+      const first = names.replace(/[()]/g, '').split(',')[0].trim();
+      return first.slice(first.lastIndexOf(':') + 1) || undefined;
+    }
     const style = /^\/styles\/default\/?$/i.test(req.path) ? req.query.collection : undefined;
     return typeof style === 'string' ? style : undefined;
   };

@@ -3,9 +3,10 @@ import { Router } from 'express';
 import { baseUrl, queryStrings, type ServerContext } from '../context.js';
 import type { Link } from '../formats/geojson.js';
 import { templatePage } from '../formats/html.js';
-import { langOf, t, varyOnNegotiation } from '../i18n.js';
+import { langOf, t, varyOnNegotiation, type Lang } from '../i18n.js';
 import { negotiate } from '../params/format.js';
 import { buildOpenApi, type OpenApiContribution } from '../openapi.js';
+import type { LandingNote } from '../part.js';
 
 export const CORE_CONFORMANCE = [
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
@@ -19,7 +20,8 @@ export const CORE_CONFORMANCE = [
 const META = [{ key: 'json', mediaType: 'application/json' }, { key: 'html', mediaType: 'text/html' }];
 const OPENAPI_MEDIA = 'application/vnd.oai.openapi+json;version=3.0';
 
-export function landingRouter(ctx: ServerContext, contributions: OpenApiContribution[] = [], extraLinks: (base: string) => Link[] = () => []): Router {
+export function landingRouter(ctx: ServerContext, contributions: OpenApiContribution[] = [], extraLinks: (base: string) => Link[] = () => [],
+  notes: (base: string, lang: Lang) => LandingNote[] = () => []): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
@@ -48,7 +50,7 @@ export function landingRouter(ctx: ServerContext, contributions: OpenApiContribu
         { href: `${base}/api?f=html`, label: t(lang, 'apiDoc') },
         { href: `${base}/conformance?f=html`, label: t(lang, 'conformance') },
       ];
-      res.type('html').send(templatePage({ base, title: ctx.info.title, breadcrumbs: [], links, lang }, 'landing', { description: ctx.info.description, start: main, collections: list, links }));
+      res.type('html').send(templatePage({ base, title: ctx.info.title, breadcrumbs: [], links, lang }, 'landing', { description: ctx.info.description, notes: notes(base, lang), start: main, collections: list, links }));
       return;
     }
     res.json({ title: ctx.info.title, description: ctx.info.description, links });

@@ -1,7 +1,7 @@
 // Templates of the Features and Common pages: landing, conformance, API, collections, items, feature.
 export const PAGE_TEMPLATES = {
-  // it: description, start [{href, label}], collections [{href, title, itemsHref, count}], links
-  landing: `<p><%= it.description %></p><nav aria-labelledby="start"><h2 id="start"><%= it.t('links') %></h2><ul><% for (const l of it.start) { %><li><a href="<%= l.href %>"><%= l.label %></a></li><% } %></ul></nav>
+  // it: description, notes [[{text} | {code}]], start [{href, label}], collections [{href, title, itemsHref, count}], links
+  landing: `<p><%= it.description %></p><% for (const note of it.notes) { %><p><% for (const piece of note) { %><% if ('code' in piece) { %><code><%= piece.code %></code><% } else { %><%= piece.text %><% } %><% } %></p><% } %><nav aria-labelledby="start"><h2 id="start"><%= it.t('links') %></h2><ul><% for (const l of it.start) { %><li><a href="<%= l.href %>"><%= l.label %></a></li><% } %></ul></nav>
 <h2><%= it.t('collections') %></h2><ul><% for (const c of it.collections) { %><li><a href="<%= c.href %>"><%= c.title %></a> — <a href="<%= c.itemsHref %>"><%= it.t('featuresCount', it.n(c.count)) %></a></li><% } %></ul><details><summary><%= it.t('links') %> (JSON)</summary><%~ include('@links', it) %></details>`,
 
   // it: classes
