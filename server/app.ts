@@ -14,6 +14,7 @@ import { crsPart } from './routes/crs.js';
 import { schemaPart } from './routes/schema.js';
 import { filterPart } from './routes/filter.js';
 import { tilesPart, type TilesOptions } from './routes/tiles.js';
+import { basemapPart } from './routes/basemap.js';
 import { formatsPart } from './routes/formats.js';
 import { apiDocsPart } from './routes/api-docs.js';
 import type { ApiPart } from './part.js';
@@ -31,7 +32,7 @@ export interface AppOptions {
 }
 
 export function defaultParts(tiles: TilesOptions = {}): ApiPart[] {
-  return [crsPart, schemaPart, filterPart, tilesPart(tiles), formatsPart, apiDocsPart];
+  return [crsPart, schemaPart, filterPart, tilesPart(tiles), ...(tiles.basemap ? [basemapPart(tiles.basemap)] : []), formatsPart, apiDocsPart];
 }
 
 const require = createRequire(import.meta.url);

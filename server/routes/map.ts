@@ -21,10 +21,29 @@ export interface StyleLayer {
   /** Value of sizeProperty drawn at maxRadius (larger values are not drawn larger). */
   sizeMax?: number;
   maxRadius?: number;
+  /** Polygons of the layer filled by classes of a value (a choropleth); its points stay symbols. */
+  choropleth?: Choropleth;
+  /** Links of the popup of a feature, `{property}` replaced by the feature's (URL-encoded) value; relative to the base URL. */
+  popupLinks?: { title: string; href: string }[];
   /** Zooms at which the layer is drawn (the dataset tiles carry it only there). */
   minZoom?: number;
   maxZoom?: number;
 }
+
+export interface Choropleth {
+  property: string;
+  /** Upper bounds of the classes but the last (ascending); the map page replaces them by quantiles of what it shows. */
+  breaks: number[];
+  /** One colour per class: breaks.length + 1. */
+  colors: string[];
+  /** Unit shown in the legend (e.g. m³). */
+  unit?: string;
+  /** When a selector of the map page takes this value, another property and colour ramp (e.g. turbined water apart). */
+  alternate?: { parameter: string; value: string; property: string; colors: string[]; label: string };
+}
+
+/** A select of the map page that adds `parameter=value` to the dataset tiles' URL (`allValue`: nothing added). */
+export interface MapSelector { parameter: string; label: string; values: { value: string; label: string }[]; allValue?: string }
 
 /** Initial view of the map page; without one the page fits the data extent. */
 export interface MapView { center: [number, number]; zoom: number }
@@ -32,12 +51,18 @@ export interface MapView { center: [number, number]; zoom: number }
 export const STYLE_MEDIA_TYPE = 'application/vnd.mapbox.style+json';
 export const BACKGROUND = '#eef1f5';
 
+/** MapLibre `step` expression of a choropleth's classes. */
+export function choroplethColor(property: string, breaks: number[], colors: string[]): unknown {
+  return ['step', ['to-number', ['coalesce', ['get', property], 0]], colors[0], ...breaks.flatMap((b, i) => [b, colors[i + 1]])];
+}
+
 /**
- * MapLibre style (version 8) over one TileJSON source: circle layers only (symbol layers would
- * need glyphs from somewhere). Clusters (`cluster: true`) are sized by `point_count`.
+ * MapLibre style (version 8) over one TileJSON source, on the basemap when one is given (its fills
+ * under the data, its borders and names over it). Choropleths fill polygons; points are circles;
+ * clusters (`cluster: true`) are sized by `point_count`.
  */
-export function styleDocument(tileJsonUrl: string, layers: StyleLayer[], title: string): Record<string, unknown> {
-  const styleLayers: Record<string, unknown>[] = [{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } }];
+export function styleDocument(tileJsonUrl: string, layers: StyleLayer[], title: string, basemap?: { sources: Record<string, unknown>; below: Record<string, unknown>[]; above: Record<string, unknown>[] }): Record<string, unknown> {
+  const styleLayers: Record<string, unknown>[] = basemap ? [...basemap.below] : [{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } }];
   for (const l of layers) {
     const fallback = l.defaultColor ?? '#000091';
     const color = l.colorProperty && l.colors && Object.keys(l.colors).length
@@ -48,10 +73,17 @@ export function styleDocument(tileJsonUrl: string, layers: StyleLayer[], title: 
     if (l.sizeProperty) {
       // Area ∝ value: the radius grows with the square root, up to maxRadius at sizeMax.
       const max = l.maxRadius ?? 40;
-      // Areas drawn as polygons (built with boundaries) get an outline; the symbols need points.
+      // Areas drawn as polygons (built with boundaries) are filled by classes (or outlined); the symbols need points.
+      const polygons = ['in', ['geometry-type'], ['literal', ['Polygon', 'MultiPolygon']]];
+      if (l.choropleth) {
+        styleLayers.push({
+          id: `${l.collection}-choropleth`, ...common, type: 'fill', filter: polygons,
+          paint: { 'fill-color': choroplethColor(l.choropleth.property, l.choropleth.breaks, l.choropleth.colors), 'fill-opacity': 0.8 },
+        });
+      }
       styleLayers.push({
-        id: `${l.collection}-areas`, ...common, type: 'line', filter: ['==', ['geometry-type'], 'Polygon'],
-        paint: { 'line-color': color, 'line-width': 0.8, 'line-opacity': 0.7 },
+        id: `${l.collection}-areas`, ...common, type: 'line', filter: polygons,
+        paint: { 'line-color': l.choropleth ? '#ffffff' : color, 'line-width': l.choropleth ? 0.5 : 0.8, 'line-opacity': 0.7 },
       });
       styleLayers.push({
         id: `${l.collection}-symbols`, ...common, filter: ['==', ['geometry-type'], 'Point'],
@@ -77,7 +109,8 @@ export function styleDocument(tileJsonUrl: string, layers: StyleLayer[], title: 
       paint: { 'circle-color': color, 'circle-radius': l.radius ?? 3, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 0.5 },
     });
   }
-  return { version: 8, name: title, sources: { tiles: { type: 'vector', url: tileJsonUrl } }, layers: styleLayers };
+  if (basemap) styleLayers.push(...basemap.above);
+  return { version: 8, name: title, sources: { ...basemap?.sources, tiles: { type: 'vector', url: tileJsonUrl } }, layers: styleLayers };
 }
 
 export interface MapPageOptions {
@@ -91,9 +124,14 @@ export interface MapPageOptions {
   legend?: StyleLayer[];
   /** Language of the page's own words (the titles given are used as they are). */
   lang?: Lang;
+  /** Selects that filter the dataset tiles (usage…), and the years offered (datetime of the tiles). */
+  selectors?: MapSelector[];
+  years?: number[];
+  /** An online basemap style to merge under the data (MapLibre style URL). */
+  onlineStyle?: string;
 }
 
-/** Colour swatches of the style layers that colour by a property, and their clusters. */
+/** Colour swatches of the style layers that colour by a property, and their clusters; choropleths are drawn by the page script. */
 function legendHtml(layers: StyleLayer[], lang: Lang): string {
   const swatch = (color: string, label: string, size = 10) =>
     `<li><span style="display:inline-block;width:${size}px;height:${size}px;border-radius:50%;background:${escapeHtml(color)};margin-right:.4rem"></span>${escapeHtml(label)}</li>`;
@@ -103,7 +141,16 @@ function legendHtml(layers: StyleLayer[], lang: Lang): string {
       : [swatch(l.defaultColor ?? '#000091', l.collection)]),
     swatch(l.clusterColor ?? l.defaultColor ?? '#000091', `${l.collection} : ${t(lang, 'clusters')}`, 14),
   ]);
-  return items.length ? `<aside class="legend" aria-label="${escapeHtml(t(lang, 'legend'))}"><ul>${items.join('')}</ul></aside>` : '';
+  return `<aside class="legend" aria-label="${escapeHtml(t(lang, 'legend'))}"><div id="choropleth-legend" aria-live="polite"></div>${items.length ? `<ul>${items.join('')}</ul>` : ''}</aside>`;
+}
+
+/** The page's selects: each changes the dataset tiles' URL (see map-client.ts). */
+function selectorsHtml(o: MapPageOptions, lang: Lang): string {
+  const select = (id: string, label: string, options: { value: string; label: string }[]) =>
+    `<label for="${escapeHtml(id)}">${escapeHtml(label)}</label> <select id="${escapeHtml(id)}">${options.map((v) => `<option value="${escapeHtml(v.value)}">${escapeHtml(v.label)}</option>`).join('')}</select>`;
+  const parts = (o.selectors ?? []).map((s) => select(`select-${s.parameter}`, s.label, s.values));
+  if (o.years?.length) parts.push(select('select-year', t(lang, 'mapYear'), [{ value: '', label: t(lang, 'mapLatestYear') }, ...[...o.years].reverse().map((y) => ({ value: String(y), label: String(y) }))]));
+  return parts.length ? `<form class="selectors" id="map-selectors" onsubmit="return false">${parts.join(' ')}</form>` : '';
 }
 
 /** Sets `window.__map` and, once loaded, `window.__mapLoaded` (for browser tests). */
@@ -114,19 +161,21 @@ export function mapPage(o: MapPageOptions): string {
   const fit = !o.view && e ? [[Math.max(-180, e.minX), Math.max(-85, e.minY)], [Math.min(180, e.maxX), Math.min(85, e.maxY)]] : null;
   const view = o.view ?? { center: [0, 20], zoom: 1 };
   const links = (o.links ?? []).map((l) => ` · <a href="${escapeHtml(l.href)}">${escapeHtml(l.title)}</a>`).join('');
+  const choropleths = (o.legend ?? []).filter((l) => l.choropleth).map((l) => ({ collection: l.collection, minZoom: l.minZoom ?? 0, maxZoom: l.maxZoom ?? 24, ...l.choropleth }));
+  const config = {
+    base: o.base, style: o.styleUrl, onlineStyle: o.onlineStyle ?? null, center: view.center, zoom: view.zoom, fit, lang,
+    choropleths, selectors: (o.selectors ?? []).map((s) => ({ parameter: s.parameter, allValue: s.allValue ?? '' })), years: !!o.years?.length,
+    popupLinks: Object.fromEntries((o.legend ?? []).filter((l) => l.popupLinks).map((l) => [l.collection, l.popupLinks])),
+    text: { featurePage: t(lang, 'mapFeaturePage'), zoomIn: t(lang, 'mapZoomIn'), classes: t(lang, 'mapClasses'), noValue: t(lang, 'mapNoValue') },
+  };
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(o.title)}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="${escapeHtml(o.base)}/assets/maplibre/maplibre-gl.css">
-<style>html,body,#map{margin:0;height:100%;background:${BACKGROUND}}header{position:absolute;z-index:1;background:#000091;color:#fff;padding:.4rem .8rem;font-family:system-ui,sans-serif}header a{color:#fff}
-.legend{position:absolute;z-index:1;bottom:1rem;left:.6rem;background:#fffe;padding:.3rem .7rem;font:12px system-ui,sans-serif;border-radius:4px}.legend ul{list-style:none;margin:0;padding:0}</style></head>
-<body><header><a href="${escapeHtml(o.base)}/?f=html">${t(lang, 'home')}</a> — ${escapeHtml(o.title)}${links}</header><div id="map" role="region" aria-label="${escapeHtml(o.title)}"></div>${legendHtml(o.legend ?? [], lang)}
-<script type="module">
-import * as maplibregl from ${json(`${o.base}/assets/maplibre/maplibre-gl.mjs`)};
-const map = new maplibregl.Map({ container: 'map', style: ${json(o.styleUrl)}, center: ${json(view.center)}, zoom: ${json(view.zoom)}, attributionControl: false });
-const fit = ${json(fit)};
-if (fit) map.fitBounds(fit, { padding: 20, animate: false, maxZoom: 12 });
-map.addControl(new maplibregl.NavigationControl());
-window.__map = map;
-map.on('load', () => { window.__mapLoaded = true; });
-map.on('error', (e) => { console.error('map error:', String(e.error && e.error.message || e)); });
-</script></body></html>`;
+<style>html,body,#map{margin:0;height:100%;background:${BACKGROUND}}header{position:absolute;z-index:1;background:#000091;color:#fff;padding:.4rem .8rem;font-family:system-ui,sans-serif;max-width:calc(100% - 4rem)}header a{color:#fff}
+.selectors{margin-top:.3rem;font-size:14px}.selectors select{margin-right:.6rem}
+.legend{position:absolute;z-index:1;bottom:1.6rem;left:.6rem;background:#fffe;padding:.3rem .7rem;font:12px system-ui,sans-serif;border-radius:4px;max-width:22rem}.legend ul{list-style:none;margin:0;padding:0}
+.legend .classes li{display:flex;align-items:center;gap:.4rem}.legend .classes span{display:inline-block;width:18px;height:12px;border:1px solid #8888}
+.maplibregl-popup-content{font:13px system-ui,sans-serif;max-width:22rem}.maplibregl-popup-content table{border-collapse:collapse}.maplibregl-popup-content th{text-align:left;padding-right:.5rem;font-weight:600;vertical-align:top}.maplibregl-popup-content h2{font-size:14px;margin:0 0 .3rem}</style></head>
+<body><header><a href="${escapeHtml(o.base)}/?f=html">${t(lang, 'home')}</a> — ${escapeHtml(o.title)}${links}${selectorsHtml(o, lang)}</header><div id="map" role="region" aria-label="${escapeHtml(o.title)}"></div>${legendHtml(o.legend ?? [], lang)}
+<script type="application/json" id="map-config">${json(config)}</script>
+<script type="module" src="${escapeHtml(o.base)}/assets/web/map.js"></script></body></html>`;
 }
