@@ -26,11 +26,11 @@ const PURPLES = ['#f2f0f7', '#dadaeb', '#bcbddc', '#9e9ac8', '#756bb1', '#54278f
  * equals volume_total); turbined water's own row is shown by volume_total. Log classes (×≈3) as
  * the style's default, for QGIS; the map page replaces them by quantiles of what it shows.
  */
-function choropleth(firstBreak: number): Choropleth {
+function choropleth(area: string, firstBreak: number): Choropleth {
   return {
-    property: 'volume_hors_eau_turbinee', unit: 'm³', colors: BLUES,
+    title: `Volume prélevé par ${area}`, property: 'volume_hors_eau_turbinee', unit: 'm³', colors: BLUES,
     breaks: [1, 3, 10, 30, 100].map((k) => k * firstBreak),
-    alternate: { parameter: 'code_usage', value: USAGES.eauTurbinee.code, property: 'volume_total', colors: PURPLES, label: 'eau turbinée' },
+    alternate: { parameter: 'code_usage', value: USAGES.eauTurbinee.code, property: 'volume_total', colors: PURPLES, label: 'eau turbinée seule' },
   };
 }
 
@@ -42,9 +42,9 @@ const chroniquesOf = (property: string, label: string) => ({
 
 /** Volumes: polygons as choropleths, points (areas without boundaries) as proportional symbols sized without turbined water (m³ drawn at the largest radius). */
 const VOLUME_LAYERS: StyleLayer[] = [
-  { collection: 'volumes_regions', sizeMax: 8e9, choropleth: choropleth(1e8), popupLinks: [chroniquesOf('code_region', 'de la région')] },
-  { collection: 'volumes_departements', sizeMax: 3e9, choropleth: choropleth(1e7), popupLinks: [chroniquesOf('code_departement', 'du département')] },
-  { collection: 'volumes_communes', sizeMax: 3e8, choropleth: choropleth(1e5), popupLinks: [chroniquesOf('code_commune_insee', 'de la commune')] },
+  { collection: 'volumes_regions', sizeMax: 8e9, choropleth: choropleth('région', 1e8), popupLinks: [chroniquesOf('code_region', 'de la région')] },
+  { collection: 'volumes_departements', sizeMax: 3e9, choropleth: choropleth('département', 1e7), popupLinks: [chroniquesOf('code_departement', 'du département')] },
+  { collection: 'volumes_communes', sizeMax: 3e8, choropleth: choropleth('commune', 1e5), popupLinks: [chroniquesOf('code_commune_insee', 'de la commune')] },
 ].map((l) => ({ ...l, sizeProperty: 'volume_hors_eau_turbinee', maxRadius: 36, defaultColor: '#0063cb' }));
 
 /**

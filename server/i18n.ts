@@ -119,6 +119,7 @@ const MESSAGES = {
   mapFeaturePage: { fr: 'Fiche complète', en: 'Full record' },
   mapZoomIn: { fr: 'Regroupement : zoomer pour voir les entités', en: 'Cluster: zoom in to see the features' },
   mapClasses: { fr: 'classes par quantiles des valeurs chargées', en: 'quantile classes of the loaded values' },
+  mapSymbols: { fr: 'points, surface proportionnelle à {0}', en: 'points, area proportional to {0}' },
   mapNoValue: { fr: 'aucune valeur', en: 'no value' },
 } as const satisfies Record<string, Record<Lang, string>>;
 

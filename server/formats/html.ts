@@ -40,7 +40,8 @@ export function page(ctx: PageContext, body: string, options: { map?: boolean; s
   const mapHead = options.map
     ? `<link rel="stylesheet" href="${ctx.base}/assets/leaflet/leaflet.css"><script src="${ctx.base}/assets/leaflet/leaflet.js"></script>`
     : '';
-  const script = options.script ? `<script src="${ctx.base}/assets/web/pages.js" defer></script>` : '';
+  // Every map gets the page script too: it draws the basemap and the popups.
+  const script = options.script || options.map ? `<script src="${ctx.base}/assets/web/pages.js" defer></script>` : '';
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(ctx.title)}</title><link rel="icon" href="data:,"><style>${STYLE}</style>${mapHead}${script}${options.head ?? ''}</head>
 <body><a class="skip" href="#main">${t(lang, 'skip')}</a><header><a href="${ctx.base}/?f=html">${t(lang, 'serviceName')}</a></header><main id="main">

@@ -101,7 +101,7 @@ function updateLegend() {
   const used = breaksOf[c.collection];
   box.textContent = '';
   const title = document.createElement('strong');
-  title.textContent = c.collection + ' : ' + (r.label || r.property) + (c.unit ? ' (' + c.unit + ')' : '');
+  title.textContent = (c.title || c.collection + ' : ' + c.property) + (r.label ? ' — ' + r.label : '') + (c.unit ? ' (' + c.unit + ')' : '');
   const note = document.createElement('div');
   note.textContent = config.text.classes;
   const list = document.createElement('ul');
@@ -116,7 +116,13 @@ function updateLegend() {
   }
   box.append(title, list, note);
 }
+// Classes follow what is loaded: after the tiles' data arrive (debounced), after a move, when idle.
+let pending = null;
+function soon() { clearTimeout(pending); pending = setTimeout(updateLegend, 150); }
+map.on('sourcedata', (e) => { if (e.sourceId === 'tiles' && e.isSourceLoaded) soon(); });
+map.on('moveend', soon);
 map.on('idle', updateLegend);
+window.__updateLegend = updateLegend;
 map.on('load', () => { applySelection(); window.__mapLoaded = true; });
 
 // ---- popups --------------------------------------------------------------------------------------

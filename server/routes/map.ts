@@ -38,6 +38,8 @@ export interface Choropleth {
   colors: string[];
   /** Unit shown in the legend (e.g. m³). */
   unit?: string;
+  /** Legend title (the layer and its value); the collection and property names otherwise. */
+  title?: string;
   /** When a selector of the map page takes this value, another property and colour ramp (e.g. turbined water apart). */
   alternate?: { parameter: string; value: string; property: string; colors: string[]; label: string };
 }
@@ -135,12 +137,15 @@ export interface MapPageOptions {
 function legendHtml(layers: StyleLayer[], lang: Lang): string {
   const swatch = (color: string, label: string, size = 10) =>
     `<li><span style="display:inline-block;width:${size}px;height:${size}px;border-radius:50%;background:${escapeHtml(color)};margin-right:.4rem"></span>${escapeHtml(label)}</li>`;
-  const items = layers.flatMap((l) => l.sizeProperty ? [swatch(l.defaultColor ?? '#000091', `${l.collection} : ${l.sizeProperty} (surface proportionnelle)`, 14)] : [
+  // Proportional symbols (areas without polygons) share one line; choropleths have their own legend.
+  const sized = layers.filter((l) => l.sizeProperty);
+  const symbols = sized.length ? [swatch(sized[0].defaultColor ?? '#000091', `${sized.map((l) => l.collection).join(', ')} : ${t(lang, 'mapSymbols', sized[0].sizeProperty!)}`, 14)] : [];
+  const items = [...symbols, ...layers.filter((l) => !l.sizeProperty).flatMap((l) => [
     ...(l.colors && Object.keys(l.colors).length
       ? Object.entries(l.colors).map(([code, color]) => swatch(color, `${l.collection} : ${l.labels?.[code] ?? code}`))
       : [swatch(l.defaultColor ?? '#000091', l.collection)]),
     swatch(l.clusterColor ?? l.defaultColor ?? '#000091', `${l.collection} : ${t(lang, 'clusters')}`, 14),
-  ]);
+  ])];
   return `<aside class="legend" aria-label="${escapeHtml(t(lang, 'legend'))}"><div id="choropleth-legend" aria-live="polite"></div>${items.length ? `<ul>${items.join('')}</ul>` : ''}</aside>`;
 }
 
