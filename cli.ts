@@ -14,6 +14,8 @@ import type { BuildProgress } from './collections/build.js';
 import { buildDefaultDataset, datasetPresent } from './collections/dataset.js';
 import { collections } from './collections/definitions/index.js';
 import { SERVICE_INFO, TILES_OPTIONS } from './collections/service.js';
+import { basemap } from './collections/style.js';
+import { parseOnlineBasemap, type OnlineBasemap } from './server/routes/basemap.js';
 import { formatSummary, HUBEAU_BASE_URL, IngestError, ingestFromApi, ingestFromFiles, type IngestSummary } from './collections/ingest/index.js';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
@@ -56,11 +58,16 @@ program.command('serve')
   .option('--base-url <url>', 'public base URL (behind a proxy)', process.env.BASE_URL)
   .option('-w, --workers <n>', 'worker processes sharing the port (default: one per CPU core)', number('workers', 1), Number(process.env.WORKERS ?? availableParallelism()))
   .option('--page-cache <MiB>', 'GeoJSON pages kept in memory per worker, served again without reading the data (0: none)', number('page cache', 0), Number(process.env.PAGE_CACHE_MIB ?? 64))
+  .option('--basemap <url>', 'online basemap of the maps instead of the offline one: a MapLibre style URL, or an XYZ raster template with {z}/{x}/{y}', process.env.BASEMAP)
+  .option('--basemap-attribution <text>', 'attribution shown with the online basemap', process.env.BASEMAP_ATTRIBUTION)
   .option('-c, --config <file>', 'access configuration, YAML or JSON: restricted collections, views, credentials (without it everything is public)', process.env.ACCESS_CONFIG)
   .action(async (options) => {
     const dataDir = resolve(options.data);
     // Read first: a mistake in it stops the start before any dataset is built.
     const accessConfig = options.config ? loadAccessConfig(options.config) : undefined;
+    // Checked before anything starts: a wrong URL is the operator's to fix.
+    let online: OnlineBasemap | undefined;
+    try { online = options.basemap ? parseOnlineBasemap(options.basemap, options.basemapAttribution) : undefined; } catch (error) { process.stderr.write(`prelevements serve: ${(error as Error).message}\n`); process.exit(2); }
     if (cluster.isPrimary && !datasetPresent(dataDir)) {
       logger.info({ dataDir, scale: options.scale }, 'no dataset found: building the default (synthetic) dataset');
       await build(dataDir, options.scale);
@@ -96,7 +103,7 @@ program.command('serve')
     });
     const app = createApp({
       info: { ...SERVICE_INFO, baseUrl: options.baseUrl }, catalog: access ? access.catalog : () => catalog.catalog(), logger,
-      parts: defaultParts(TILES_OPTIONS), before: access?.before, pageCacheBytes: options.pageCache * 1024 * 1024,
+      parts: defaultParts({ ...TILES_OPTIONS, basemap: basemap(online) }), before: access?.before, pageCacheBytes: options.pageCache * 1024 * 1024,
     });
     const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, (req, res) => {
       catalog.track(res); // a swapped-out catalog is closed only after the requests begun before the swap

@@ -116,7 +116,7 @@ describe('maps people can read (headless Chromium)', { skip, timeout: 300_000 },
     // Usage and year: the dataset tiles are asked again with the filter; the legend follows.
     await page.selectOption('#select-code_usage', 'IRR');
     await page.selectOption('#select-year', '2020');
-    await page.waitForFunction(() => /volume/.test(document.getElementById('choropleth-legend')?.textContent ?? ''), null, { timeout: 30_000 });
+    await page.waitForFunction(() => /Volume/.test(document.getElementById('choropleth-legend')?.textContent ?? ''), null, { timeout: 30_000 });
     await drawn(page, ['volumes_departements-choropleth']);
     assert.ok(requested.some((u) => u.includes('/tiles/WebMercatorQuad/5/') && u.includes('code_usage=IRR') && u.includes('datetime=2020-01-01')), 'tiles asked with the selects');
     const years = await page.evaluate(() => {
@@ -149,7 +149,7 @@ describe('maps people can read (headless Chromium)', { skip, timeout: 300_000 },
 
   it('Leaflet pages: the offline basemap under the features, popups with labels and a link', async () => {
     const page = await newPage();
-    await page.goto(`${base}/collections/volumes_departements/items?f=html&limit=200&code_usage=TOUS&annee=2020`);
+    await page.goto(`${base}/collections/volumes_departements/items?f=html&limit=200&code_usage=TOUS&annee=2020&bbox=-5,41,10,51.5`);
     await page.waitForFunction(() => (window as unknown as { __basemapDrawn?: number }).__basemapDrawn! >= 3, null, { timeout: 30_000 });
     await page.locator('#map').screenshot({ path: join(SHOTS, 'maps-leaflet-items.png') });
     // Click on the first feature drawn: a popup with its properties and a link to its page.
