@@ -144,7 +144,8 @@ async function popupContent(f) {
   const schema = await schemaOf(collection);
   const root = document.createElement('div');
   const h = document.createElement('h2');
-  h.textContent = schema.title || collection;
+  // The queryables' title is "<collection> — …": the collection's part.
+  h.textContent = String(schema.title || collection).split(' — ')[0];
   root.append(h);
   const p = f.properties;
   if (p.cluster === true) {

@@ -111,7 +111,7 @@ describe('maps people can read (headless Chromium)', { skip, timeout: 300_000 },
     // The area's link is a working items page of its chroniques.
     const res = await fetch(chroniques!);
     assert.equal(res.status, 200);
-    await page.keyboard.press('Escape');
+    await page.click('.maplibregl-popup-close-button');
 
     // Usage and year: the dataset tiles are asked again with the filter; the legend follows.
     await page.selectOption('#select-code_usage', 'IRR');
