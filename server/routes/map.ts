@@ -175,7 +175,8 @@ export function mapPage(o: MapPageOptions): string {
   };
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(o.title)}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="${escapeHtml(o.base)}/assets/maplibre/maplibre-gl.css">
-<style>html,body,#map{margin:0;height:100%;background:${BACKGROUND}}header{position:absolute;z-index:1;background:#000091;color:#fff;padding:.4rem .8rem;font-family:system-ui,sans-serif;max-width:calc(100% - 4rem)}header a{color:#fff}
+<style>html,body{margin:0;height:100%;background:${BACKGROUND}}body{display:flex;flex-direction:column}#map{flex:1;min-height:0}
+header{background:#000091;color:#fff;padding:.4rem .8rem;font-family:system-ui,sans-serif}header a{color:#fff}
 .selectors{margin-top:.3rem;font-size:14px}.selectors select{margin-right:.6rem}
 .legend{position:absolute;z-index:1;bottom:1.6rem;left:.6rem;background:#fffe;padding:.3rem .7rem;font:12px system-ui,sans-serif;border-radius:4px;max-width:22rem}.legend ul{list-style:none;margin:0;padding:0}
 .legend .classes li{display:flex;align-items:center;gap:.4rem}.legend .classes span{display:inline-block;width:18px;height:12px;border:1px solid #8888}

@@ -94,7 +94,11 @@ describe('maps people can read (headless Chromium)', { skip, timeout: 300_000 },
     await page.screenshot({ path: join(SHOTS, 'maps-z5-departements.png') });
 
     // A click on the Cher (18) opens its popup: French labels, code-list labels, links.
-    const point = await page.evaluate(() => (window as unknown as MapWindow).__map.project([2.49, 47.06]));
+    const point = await page.evaluate(() => {
+      const p = (window as unknown as MapWindow).__map.project([2.49, 47.06]);
+      const box = document.getElementById('map')!.getBoundingClientRect(); // the map starts below the header
+      return { x: p.x + box.left, y: p.y + box.top };
+    });
     await page.mouse.click(point.x, point.y);
     await page.waitForSelector('.maplibregl-popup-content a', { timeout: 30_000 });
     const popup = await page.evaluate(() => {
@@ -111,7 +115,7 @@ describe('maps people can read (headless Chromium)', { skip, timeout: 300_000 },
     // The area's link is a working items page of its chroniques.
     const res = await fetch(chroniques!);
     assert.equal(res.status, 200);
-    await page.click('.maplibregl-popup-close-button');
+    await page.click('.maplibregl-popup-close-button'); // not under the header: the map starts below it
 
     // Usage and year: the dataset tiles are asked again with the filter; the legend follows.
     await page.selectOption('#select-code_usage', 'IRR');
