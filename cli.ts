@@ -26,6 +26,8 @@ import { SERVICE_INFO } from './collections/service.js';
 import { opsStats, serveClusterMetrics, startOps, storageCheck } from './server/ops/index.js';
 import { asProbe } from './server/ops/readiness.js';
 import { announceDataVersion, redisKeysSync } from './server/ops/cli-hooks.js';
+import { basemap } from './collections/style.js';
+import { basemapSources, parseOnlineBasemap, type OnlineBasemap } from './server/routes/basemap.js';
 import { formatSummary, HUBEAU_BASE_URL, IngestError, ingestFromApi, ingestFromFiles, type IngestSummary } from './collections/ingest/index.js';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
@@ -72,6 +74,8 @@ program.command('serve')
   .option('--hubeau-max-depth <n>', "Hub'Eau-compatible API: page × size limit, as Hub'Eau (0: none; cursor paging never has one)", number('hubeau max depth', 0), Number(process.env.HUBEAU_MAX_DEPTH ?? 20000))
   .option('--page-cache <MiB>', 'GeoJSON pages kept in memory per worker, served again without reading the data (0: none)', number('page cache', 0), Number(process.env.PAGE_CACHE_MIB ?? 64))
   .option('--no-compression', 'never compress answers (when a proxy in front compresses); or COMPRESSION=off')
+  .option('--basemap <url>', 'online basemap of the maps instead of the offline one: a MapLibre style URL, or an XYZ raster template with {z}/{x}/{y}', process.env.BASEMAP)
+  .option('--basemap-attribution <text>', 'attribution shown with the online basemap', process.env.BASEMAP_ATTRIBUTION)
   .option('-c, --config <file>', 'access configuration, YAML or JSON: restricted collections, views, credentials (without it everything is public)', process.env.ACCESS_CONFIG)
   .option('--storage-timeout <ms>', 'deadline of one storage request (range read, manifest): past it the request answers 504', number('storage timeout', 1), Number(process.env.STORAGE_TIMEOUT_MS ?? 10_000))
   .option('--poll <s>', 'seconds between two checks of the manifest for a new version (default 2 for a directory, 10 for https/s3)', number('poll', 0.01), process.env.DATA_POLL_SECONDS ? Number(process.env.DATA_POLL_SECONDS) : undefined)
@@ -86,6 +90,9 @@ program.command('serve')
     configureStorage({ timeoutMs: options.storageTimeout });
     // Read first: a mistake in it stops the start before any dataset is built.
     const accessConfig = options.config ? loadAccessConfig(options.config) : undefined;
+    // Checked before anything starts: a wrong URL is the operator's to fix.
+    let online: OnlineBasemap | undefined;
+    try { online = options.basemap ? parseOnlineBasemap(options.basemap, options.basemapAttribution) : undefined; } catch (error) { process.stderr.write(`prelevements serve: ${(error as Error).message}\n`); process.exit(2); }
     if (options.baseUrl) options.baseUrl = checkBaseUrl(options.baseUrl);
     if (cluster.isPrimary && !remote && !datasetPresent(dataDir)) {
       logger.info({ dataDir, scale: options.scale }, 'no dataset found: building the default (synthetic) dataset');
@@ -138,8 +145,9 @@ program.command('serve')
     const app = createApp({
       observe: ops.observe,
       info: { ...SERVICE_INFO, baseUrl: options.baseUrl }, catalog: access ? access.catalog : () => catalog.catalog(), logger,
-      parts: domainParts({ hubeau: { defaultSize: options.hubeauSize, maxSize: options.hubeauMaxSize, maxDepth: options.hubeauMaxDepth }, pageCacheBytes: options.pageCache * 1024 * 1024 }), before: access?.before, pageCacheBytes: options.pageCache * 1024 * 1024, trustProxy: accessConfig?.trustProxy,
+      parts: domainParts({ hubeau: { defaultSize: options.hubeauSize, maxSize: options.hubeauMaxSize, maxDepth: options.hubeauMaxDepth }, pageCacheBytes: options.pageCache * 1024 * 1024, basemap: basemap(online) }), before: access?.before, pageCacheBytes: options.pageCache * 1024 * 1024, trustProxy: accessConfig?.trustProxy,
       compression: options.compression !== false && process.env.COMPRESSION !== 'off',
+      mapSources: basemapSources(online),
       // Readiness on the whole data; restricted collections are counted, not named.
       readiness: [
         collectionsCheck(() => catalog.catalog(), { named: (id) => !access || access.scoper.policy.accessOf(id) === 'public' }),

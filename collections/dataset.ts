@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveDataDir } from '../server/catalog.js';
 import { aggregateInputs, VolumeAggregator } from './aggregates/index.js';
+import { vendoredBoundaries } from './basemap/index.js';
 import { buildCollections, type BuildInput, type BuildProgress, type SourceRecord } from './build.js';
 import { chroniques, collections, forfaitsAnnexe2, ouvrages, pointsPrelevement } from './definitions/index.js';
 import { forfaitRecords } from './forfaits/index.js';
@@ -31,7 +32,8 @@ export function defaultInputs(scale: number, seed = DEFAULT_SEED): BuildInput[] 
     { definition: pointsPrelevement, records: dataset.points(), estimate: dataset.estimate.points },
     { definition: ouvrages, records: dataset.ouvrages(), estimate: dataset.estimate.ouvrages },
     { definition: chroniques, records: aggregating(dataset.chroniques(), aggregator), estimate: dataset.estimate.chroniques },
-    ...aggregateInputs(aggregator).inputs,
+    // Régions and départements as polygons out of the box; communes and EPCI stay points.
+    ...aggregateInputs(aggregator, vendoredBoundaries()).inputs,
     forfaitsInput(),
   ];
 }

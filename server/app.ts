@@ -9,7 +9,7 @@ import { NotFound, OgcError } from './errors.js';
 import { DataFileError } from './providers/data-error.js';
 import { unavailable } from './context.js';
 import { PAGES_JS } from './formats/html-client.js';
-import { LEAFLET_MAP_JS, TILES_MAP_JS } from './formats/html-maps.js';
+import { LEAFLET_MAP_JS } from './formats/html-maps.js';
 import { collectionsRouter } from './routes/collections.js';
 import { itemsRouter } from './routes/items.js';
 import { CORE_CONFORMANCE, landingRouter } from './routes/landing.js';
@@ -17,6 +17,7 @@ import { crsPart } from './routes/crs.js';
 import { schemaPart } from './routes/schema.js';
 import { filterPart } from './routes/filter.js';
 import { tilesPart, type TilesOptions } from './routes/tiles.js';
+import { basemapPart } from './routes/basemap.js';
 import { formatsPart } from './routes/formats.js';
 import { apiDocsPart } from './routes/api-docs.js';
 import { qgisPart } from './routes/qgis.js';
@@ -40,6 +41,8 @@ export interface AppOptions {
   pageCacheBytes?: number;
   /** gzip/brotli by Accept-Encoding (default on; off when a proxy in front compresses). */
   compression?: boolean;
+  /** Sources an online basemap loads from, allowed by the Content-Security-Policy (images, data). */
+  mapSources?: string[];
   /** Checks of /readyz; default: every collection of `catalog` is open. */
   readiness?: ReadinessCheck[];
   /**
@@ -52,7 +55,7 @@ export interface AppOptions {
 }
 
 export function defaultParts(tiles: TilesOptions = {}): ApiPart[] {
-  return [crsPart, schemaPart, filterPart, tilesPart(tiles), formatsPart, qgisPart, apiDocsPart];
+  return [crsPart, schemaPart, filterPart, tilesPart(tiles), ...(tiles.basemap ? [basemapPart(tiles.basemap)] : []), formatsPart, qgisPart, apiDocsPart];
 }
 
 const require = createRequire(import.meta.url);
@@ -70,7 +73,7 @@ export function createApp(options: AppOptions): express.Express {
   app.set('query parser', 'simple');
   if (options.observe?.length) app.use(...options.observe);
 
-  app.use(securityHeaders(options.info.baseUrl));
+  app.use(securityHeaders(options.info.baseUrl, options.mapSources));
   if (options.compression !== false) app.use(compressionMiddleware());
   // Probes first: no credentials, no rate limit.
   app.use(healthRouter(options.readiness ?? [collectionsCheck(options.catalog)]));
@@ -79,7 +82,7 @@ export function createApp(options: AppOptions): express.Express {
   if (options.before?.length) app.use(...options.before);
   else app.use((_req, res, next) => { res.set('Access-Control-Allow-Origin', '*'); next(); });
   app.use('/assets/leaflet', express.static(dirname(require.resolve('leaflet/dist/leaflet.js')), { maxAge: '7d', immutable: true }));
-  for (const [file, source] of [['pages.js', PAGES_JS], ['leaflet-map.js', LEAFLET_MAP_JS], ['tiles-map.js', TILES_MAP_JS]]) {
+  for (const [file, source] of [['pages.js', PAGES_JS], ['leaflet-map.js', LEAFLET_MAP_JS]]) {
     app.get(`/assets/web/${file}`, (_req, res) => { res.type('text/javascript').set('Cache-Control', 'public, max-age=3600').send(source); });
   }
 

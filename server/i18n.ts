@@ -113,6 +113,14 @@ const MESSAGES = {
   rows: { fr: 'Lignes', en: 'Rows' },
   columns: { fr: 'Colonnes', en: 'Columns' },
   tilesetLimits: { fr: 'Niveaux servis', en: 'Served zoom levels' },
+  // Maps: selectors, choropleth legend, popups (issue 19).
+  mapYear: { fr: 'Année', en: 'Year' },
+  mapLatestYear: { fr: 'dernière année', en: 'latest year' },
+  mapFeaturePage: { fr: 'Fiche complète', en: 'Full record' },
+  mapZoomIn: { fr: 'Regroupement : zoomer pour voir les entités', en: 'Cluster: zoom in to see the features' },
+  mapClasses: { fr: 'classes par quantiles des valeurs chargées', en: 'quantile classes of the loaded values' },
+  mapSymbols: { fr: 'points, surface proportionnelle à {0}', en: 'points, area proportional to {0}' },
+  mapNoValue: { fr: 'aucune valeur', en: 'no value' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -43,19 +43,21 @@ export const MAX_URL_LENGTH = 192 * 1024;
  * MapLibre builds its workers from blob: URLs; Leaflet and MapLibre draw images from data:/blob:;
  * Swagger UI and the pages set inline styles (style-src 'unsafe-inline', scripts stay strict).
  */
-export function contentSecurityPolicy(extraOrigin?: string): string {
+/** `mapSources`: where an online basemap configured by the operator loads its images and data from. */
+export function contentSecurityPolicy(extraOrigin?: string, mapSources: string[] = []): string {
   const self = extraOrigin ? `'self' ${extraOrigin}` : "'self'";
+  const maps = mapSources.length ? ` ${mapSources.join(' ')}` : '';
   return [
-    "default-src 'self'", `script-src ${self}`, `style-src ${self} 'unsafe-inline'`, `img-src ${self} data: blob:`, `font-src ${self} data:`,
-    `connect-src ${self}`, `worker-src ${self} blob:`, 'child-src blob:', "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", `form-action ${self}`,
+    "default-src 'self'", `script-src ${self}`, `style-src ${self} 'unsafe-inline'`, `img-src ${self} data: blob:${maps}`, `font-src ${self} data:`,
+    `connect-src ${self}${maps}`, `worker-src ${self} blob:`, 'child-src blob:', "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", `form-action ${self}`,
   ].join('; ');
 }
 
-export function securityHeaders(baseUrl?: string): RequestHandler {
+export function securityHeaders(baseUrl?: string, mapSources: string[] = []): RequestHandler {
   let origin: string | undefined;
   try { origin = baseUrl ? new URL(baseUrl).origin : undefined; } catch { origin = undefined; }
   const headers = {
-    'Content-Security-Policy': contentSecurityPolicy(origin),
+    'Content-Security-Policy': contentSecurityPolicy(origin, mapSources),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'strict-origin-when-cross-origin',
     'X-Frame-Options': 'DENY',

@@ -19,6 +19,8 @@ const VERSION_VALUE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
  */
 export function pinVersions(versions: DataVersions): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
+    // Static files read no data, and their `v` is a cache-buster (MapLibre's worker: `?v=6.17.0`).
+    if (req.path.startsWith('/assets/')) { next(); return; }
     const q = req.url.indexOf('?');
     let version: string | undefined;
     if (q >= 0) {

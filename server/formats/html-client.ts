@@ -1,5 +1,7 @@
-// Script of the items page, served as /assets/web/pages.js: condition rows that write the CQL2
-// filter, and the bbox drawn on the Leaflet map. Plain ES5-style code: no build step, no library.
+// Script of the pages, served as /assets/web/pages.js: condition rows that write the CQL2 filter,
+// the bbox drawn on the Leaflet map; the basemap under every Leaflet map (the server's /basemap:
+// offline layers, or an online XYZ raster) and popups of the features (their properties with the
+// queryables' titles and code labels, a link to their page). Plain ES5-style code: no build step.
 export const PAGES_JS = `(function () {
   'use strict';
   var form = document.getElementById('filter-form');
@@ -127,5 +129,117 @@ export const PAGES_JS = `(function () {
     map.on('mousedown', down); map.on('mousemove', move); map.on('mouseup', up);
     document.addEventListener('keydown', key);
   });
+})();
+
+(function () {
+  'use strict';
+  var map = window.__leafletMap;
+  if (!map || !window.L) return;
+  var script = document.currentScript;
+  var base = script && script.src ? script.src.replace(/\\/assets\\/web\\/pages\\.js.*$/, '') : '';
+  window.__basemapDrawn = 0;
+  function pane(name, z) {
+    if (!map.getPane(name)) { var p = map.createPane(name); p.style.zIndex = z; p.style.pointerEvents = 'none'; }
+    return name;
+  }
+  var css = document.createElement('style');
+  css.textContent = '.basemap-label{white-space:nowrap;font:12px system-ui,sans-serif;color:#333;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff;transform:translate(-50%,-50%);width:auto!important;height:auto!important}'
+    + '.leaflet-popup-content table{border-collapse:collapse}.leaflet-popup-content th{text-align:left;padding-right:.5rem;vertical-align:top}';
+  document.head.appendChild(css);
+
+  // Basemap: Leaflet's zoom counts 256-pixel tiles, one more than MapLibre's zoom of the same scale.
+  fetch(base + '/basemap').then(function (r) { return r.ok ? r.json() : null; }).then(function (cfg) {
+    if (!cfg) return;
+    var online = cfg.online;
+    map.getContainer().style.background = cfg.background;
+    if (online && online.kind === 'raster') L.tileLayer(online.url, { attribution: online.attribution, pane: pane('basemapOnline', 150) }).addTo(map);
+    var text = online ? online.attribution : cfg.attribution;
+    if (text) L.control.attribution({ prefix: false }).addAttribution(text).addTo(map);
+    var cache = {};
+    function data(name) {
+      if (!cache[name]) cache[name] = fetch(cfg.data[name]).then(function (r) { return r.json(); });
+      return cache[name];
+    }
+    cfg.layers.filter(function (l) { return !online || l.keepOnline; }).forEach(function (l) {
+      data(l.data).then(function (fc) {
+        var features = l.where ? fc.features.filter(function (f) { return String(f.properties[l.where.property]) === l.where.value; }) : fc.features;
+        var layer;
+        if (l.kind === 'label') {
+          var p = pane('basemapLabels', 450);
+          layer = L.layerGroup(features.map(function (f) {
+            var el = document.createElement('span');
+            el.textContent = f.properties[l.textProperty];
+            el.style.fontSize = (l.width || 12) + 'px';
+            el.style.color = l.color;
+            return L.marker([f.geometry.coordinates[1], f.geometry.coordinates[0]], { pane: p, interactive: false, keyboard: false, icon: L.divIcon({ className: 'basemap-label', html: el, iconSize: null }) });
+          }));
+        } else {
+          var fill = l.kind === 'fill';
+          layer = L.geoJSON({ type: 'FeatureCollection', features: features }, {
+            pane: pane(fill ? 'basemapFill' : 'basemapLines', fill ? 160 : 390), interactive: false,
+            style: fill ? { stroke: false, fillColor: l.color, fillOpacity: 1 } : { color: l.color, weight: l.width || 1, fill: false, opacity: 0.9 },
+          });
+        }
+        function show() {
+          var z = map.getZoom() - 1;
+          var on = (l.minZoom === undefined || z >= l.minZoom) && (l.maxZoom === undefined || z < l.maxZoom);
+          if (on) map.addLayer(layer); else map.removeLayer(layer);
+        }
+        map.on('zoomend', show);
+        show();
+        window.__basemapDrawn++;
+      });
+    });
+  });
+
+  // Popups of the features of an items or feature page: fetched when opened.
+  var m = /\\/collections\\/([^/]+)\\/items/.exec(location.pathname);
+  if (!m) return;
+  var collectionUrl = base + '/collections/' + m[1];
+  var schema = null;
+  function queryables() {
+    if (!schema) schema = fetch(collectionUrl + '/queryables', { headers: { Accept: 'application/schema+json' } }).then(function (r) { return r.ok ? r.json() : { properties: {} }; });
+    return schema;
+  }
+  function fillPopup(div, id, popup) {
+    var href = collectionUrl + '/items/' + encodeURIComponent(id);
+    Promise.all([queryables(), fetch(href + '?f=json', { headers: { Accept: 'application/geo+json' } }).then(function (r) { return r.json(); })]).then(function (res) {
+      var s = res[0], props = res[1].properties || {};
+      div.textContent = '';
+      var h = document.createElement('strong');
+      h.textContent = String(id);
+      var table = document.createElement('table');
+      Object.keys(s.properties || {}).forEach(function (name) {
+        var v = props[name];
+        if (v === undefined || v === null || v === '' || table.rows.length >= 12) return;
+        var q = s.properties[name];
+        var code = (q.oneOf || []).filter(function (o) { return String(o.const) === String(v); })[0];
+        var tr = document.createElement('tr'), th = document.createElement('th'), td = document.createElement('td');
+        th.textContent = q.title || name;
+        td.textContent = (typeof v === 'number' && q.type === 'number' ? v.toLocaleString(document.documentElement.lang || 'fr') : String(v)) + (code && code.title ? ' — ' + code.title : '');
+        tr.appendChild(th); tr.appendChild(td); table.appendChild(tr);
+      });
+      var a = document.createElement('a');
+      a.href = href + '?f=html';
+      a.textContent = document.documentElement.lang === 'en' ? 'Full record' : 'Fiche complète';
+      div.appendChild(h); div.appendChild(table); div.appendChild(a);
+      popup.update();
+    }).catch(function () { div.textContent = String(id); });
+  }
+  var first = null;
+  map.eachLayer(function (layer) {
+    if (!layer.feature || layer.feature.id === undefined || layer.feature.id === null) return;
+    first = first || layer;
+    // One element per feature, filled once: Leaflet asks for the content again on update().
+    var div = null;
+    layer.bindPopup(function (l) {
+      if (div) return div;
+      div = document.createElement('div');
+      div.textContent = '…';
+      setTimeout(function () { fillPopup(div, l.feature.id, l.getPopup()); }, 0);
+      return div;
+    }, { maxWidth: 360 });
+  });
+  window.__openFirstPopup = function () { if (first) first.openPopup(); };
 })();
 `;

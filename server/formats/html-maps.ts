@@ -22,13 +22,3 @@ if(bbox){window.__bboxLayer=L.rectangle(bbox,{color:'#e1000f',weight:2,dashArray
 window.__leafletMap=map;window.__featuresDrawn=drawn;})();
 `;
 
-/** /assets/web/tiles-map.js (a module): the MapLibre map of the vector tiles. Sets `window.__map` and, once loaded, `window.__mapLoaded`. */
-export const TILES_MAP_JS = `const config = JSON.parse(document.getElementById('map-config').textContent);
-const maplibregl = await import(config.module);
-const map = new maplibregl.Map({ container: 'map', style: config.style, center: config.center, zoom: config.zoom, attributionControl: false });
-if (config.fit) map.fitBounds(config.fit, { padding: 20, animate: false, maxZoom: 12 });
-map.addControl(new maplibregl.NavigationControl());
-window.__map = map;
-map.on('load', () => { window.__mapLoaded = true; });
-map.on('error', (e) => { console.error('map error:', String(e.error && e.error.message || e)); });
-`;

@@ -18,7 +18,8 @@ export function page(ctx: PageContext, body: Html, options: { map?: boolean; scr
   const alternates = (ctx.links ?? []).filter((l) => (l.rel === 'alternate' || l.rel === 'self') && l.type !== 'text/html')
     .map((l) => ({ href: l.href, type: l.type ?? '', label: mediaLabel(lang, l.type ?? '') }));
   return render('layout', lang, {
-    base: ctx.base, title: ctx.title, crumbs: ctx.breadcrumbs, alternates, leaflet: !!options.map, script: !!options.script, stylesheets: options.stylesheets ?? [], body,
+    base: ctx.base, title: ctx.title, crumbs: ctx.breadcrumbs, alternates, leaflet: !!options.map, script: !!options.script || !!options.map, // every map: basemap and popups (pages.js)
+    stylesheets: options.stylesheets ?? [], body,
   });
 }
 

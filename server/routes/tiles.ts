@@ -18,13 +18,15 @@ import { sendEncoded } from '../compression.js';
 import { BodyCache, etagMatches } from '../page-cache.js';
 import { batchesOf, type CollectionDefinition, type Feature, type FeaturePredicate, type Rect } from '../types.js';
 import { filterPredicate } from './filter.js';
-import { mapPage, styleDocument, STYLE_MEDIA_TYPE, type MapView, type StyleLayer } from './map.js';
+import { basemapStyle, type Basemap } from './basemap.js';
+import { mapPage, styleDocument, STYLE_MEDIA_TYPE, type MapSelector, type MapView, type StyleLayer } from './map.js';
+import { MAP_JS } from './map-client.js';
 import {
   bufferedTileBounds, clustersOnly, encodeTile, getTileMatrixSet, MVT_MEDIA_TYPE, tileJson, tileMatrixSetsList, tilesetDocument, tilesetsList,
   TILES_CONFORMANCE, TILING_SCHEME_REL, validTile, type TileLayerInfo, type TileMatrixSet,
 } from '../tiles/index.js';
 
-export type { MapView, StyleLayer } from './map.js';
+export type { Choropleth, MapSelector, MapView, StyleLayer } from './map.js';
 
 /**
  * A layer of the dataset tiles (/tiles/...): present only between its zooms, restricted by a
@@ -38,6 +40,8 @@ export interface DatasetLayer {
   maxZoom?: number;
   /** CQL2 text on the collection's properties. */
   filter?: string;
+  /** Property values applied when the request does not filter on that property (e.g. the all-usages row). */
+  defaults?: Record<string, string>;
   latest?: boolean;
 }
 
@@ -56,6 +60,10 @@ export interface TilesOptions {
   style?: StyleLayer[] | (() => StyleLayer[]);
   /** Initial view of /map; the data extent when absent. */
   mapView?: MapView;
+  /** The basemap under (and over) the data of /styles/default and the map pages. */
+  basemap?: Basemap;
+  /** Selects of the dataset map page (/map) that add a parameter to the dataset tiles. */
+  mapSelectors?: MapSelector[];
   /** Predicate of the `filter` parameters (filter, filter-lang, filter-crs); CQL2 by default. */
   filter?: (params: Record<string, string>, collection: CollectionDefinition) => FeaturePredicate | undefined;
 }
@@ -152,6 +160,8 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     const l = datasetLayer.get(c.definition.id);
     if (!l) return undefined;
     const fixed = l.filter ? filterPredicate({ filter: l.filter, 'filter-lang': 'cql2-text' }, c.definition).predicate : undefined;
+    const defaults = Object.fromEntries(Object.entries(l.defaults ?? {}).filter(([name]) => params[name] === undefined));
+    const defaulted = Object.keys(defaults).length ? propertyPredicate(c.definition, defaults) : undefined;
     let latest: FeaturePredicate | undefined;
     if (l.latest && params.datetime === undefined && c.definition.temporal) {
       const end = (await c.provider.stats()).metadata?.temporalExtent?.[1];
@@ -161,8 +171,19 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
         latest = datetimePredicate(c.definition, parseDatetime(last));
       }
     }
-    return and([fixed, latest]);
+    return and([fixed, defaulted, latest]);
   }
+  /** Years offered by the map page: those of the dataset layers shown for the latest period. */
+  async function yearsOf(collections: ServedCollection[]): Promise<number[]> {
+    const latest = collections.filter((c) => datasetLayer.get(c.definition.id)?.latest && c.definition.temporal);
+    const extents = await Promise.all(latest.map(async (c) => (await c.provider.stats()).metadata?.temporalExtent));
+    const years = extents.flatMap((e) => (e && typeof e[0] === 'string' && typeof e[1] === 'string' ? [Number(e[0].slice(0, 4)), Number(e[1].slice(0, 4))] : []));
+    if (!years.length) return [];
+    const [min, max] = [Math.min(...years), Math.max(...years)];
+    return Array.from({ length: Math.min(100, max - min + 1) }, (_, i) => min + i);
+  }
+  const basemapOf = (base: string) => (options.basemap ? basemapStyle(options.basemap, base) : undefined);
+  const onlineStyle = options.basemap?.online?.kind === 'style' ? options.basemap.online.url : undefined;
   const extentOf = async (collections: ServedCollection[]) => unionExtent((await Promise.all(collections.map((c) => c.provider.stats()))).map((s) => s.extent));
   /** Style layers of these collections; on the dataset style, with the dataset layers' zooms. */
   const styleLayers = (collections: ServedCollection[], dataset = false): StyleLayer[] => {
@@ -278,7 +299,8 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     const self = id ? `${base}/collections/${encodeURIComponent(id)}/tiles` : `${base}/tiles`;
     const title = `${collection ? collection.definition.title : ctx.info.title} — ${t(lang, 'tiles').toLowerCase()}`;
     res.type('html').send(mapPage({
-      base, title, lang, view: options.mapView, legend: styleLayers(collection ? [collection] : datasetCollections(ctx)),
+      base, title, lang, view: options.mapView, legend: styleLayers(collection ? [collection] : datasetCollections(ctx), !collection), onlineStyle,
+      ...(collection ? {} : { selectors: options.mapSelectors, years: await yearsOf(datasetCollections(ctx)) }),
       styleUrl: `${base}/styles/default${id ? `?collection=${encodeURIComponent(id)}` : ''}`,
       extent: await extentOf(collection ? [collection] : datasetCollections(ctx)),
       links: [{ href: `${self}?f=json`, title: 'Tilesets (JSON)' }, { href: `${self}/WebMercatorQuad?f=tilejson`, title: 'TileJSON' }],
@@ -287,6 +309,7 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
 
   function router(ctx: ServerContext): Router {
     const r = Router();
+    r.get('/assets/web/map.js', (_req, res) => { res.type('text/javascript').set('Cache-Control', 'public, max-age=3600').send(MAP_JS); });
     r.use('/assets/maplibre', express.static(dirname(require.resolve('maplibre-gl/dist/maplibre-gl.css')), { maxAge: '7d' }));
     r.get('/tileMatrixSets', (req, res) => {
       queryStrings(req, ['f']);
@@ -324,7 +347,7 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
       const collections = id === undefined ? datasetCollections(ctx) : [spatialOr404(ctx, id)];
       const tileJsonUrl = `${base}${id === undefined ? '' : `/collections/${encodeURIComponent(id)}`}/tiles/WebMercatorQuad?f=tilejson`;
       const layers = styleLayers(collections, id === undefined);
-      res.type(STYLE_MEDIA_TYPE).send(JSON.stringify(styleDocument(tileJsonUrl, layers.length ? layers : collections.map((c) => ({ collection: c.definition.id })), ctx.info.title)));
+      res.type(STYLE_MEDIA_TYPE).send(JSON.stringify(styleDocument(tileJsonUrl, layers.length ? layers : collections.map((c) => ({ collection: c.definition.id })), ctx.info.title, basemapOf(base))));
     });
     r.get('/map', async (req, res) => {
       queryStrings(req, []);
@@ -333,7 +356,7 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
       res.vary('Accept-Language');
       res.type('html').send(mapPage({
         base, lang, title: `${ctx.info.title} — ${t(lang, 'map').toLowerCase()}`, styleUrl: `${base}/styles/default`, view: options.mapView, extent: await extentOf(datasetCollections(ctx)),
-        legend: styleLayers(datasetCollections(ctx)),
+        legend: styleLayers(datasetCollections(ctx), true), selectors: options.mapSelectors, years: await yearsOf(datasetCollections(ctx)), onlineStyle,
         links: [{ href: `${base}/tiles?f=json`, title: 'Tuiles' }, { href: `${base}/styles/default`, title: 'Style' }],
       }));
     });

@@ -59,9 +59,11 @@ describe('map page in headless Chromium', { skip, timeout: 180_000 }, () => {
       }, null, { timeout: 60_000 });
       const rendered = await page.evaluate(() => {
         const features = (window as unknown as { __map: { queryRenderedFeatures(): { sourceLayer: string; properties: Record<string, unknown> }[] } }).__map.queryRenderedFeatures();
-        return { count: features.length, layers: [...new Set(features.map((f) => f.sourceLayer))], clusters: features.filter((f) => f.properties.cluster === true).length };
+        // Basemap features (GeoJSON sources) have no source layer: only the tiles' layers here.
+        const tiled = features.filter((f) => f.sourceLayer !== undefined);
+        return { count: tiled.length, layers: [...new Set(tiled.map((f) => f.sourceLayer))], clusters: tiled.filter((f) => f.properties.cluster === true).length };
       });
-      // National zoom: the départements' volumes as proportional symbols, not the ouvrages.
+      // National zoom: the départements' volumes (a choropleth of their polygons), not the ouvrages.
       assert.deepEqual(rendered.layers, ['volumes_departements'], JSON.stringify(rendered));
       const dir = join(process.cwd(), 'test', 'screenshots');
       mkdirSync(dir, { recursive: true });
@@ -76,7 +78,7 @@ describe('map page in headless Chromium', { skip, timeout: 180_000 }, () => {
         return map.areTilesLoaded() && layers.has('ouvrages') && layers.has('chroniques');
       }, null, { timeout: 60_000 });
       const detail = await page.evaluate(() => [...new Set((window as unknown as { __map: { queryRenderedFeatures(): { sourceLayer: string }[] } }).__map.queryRenderedFeatures().map((f) => f.sourceLayer))]);
-      assert.ok(!detail.some((name) => name.startsWith('volumes_')), JSON.stringify(detail));
+      assert.ok(!detail.some((name) => name?.startsWith('volumes_')), JSON.stringify(detail)); // basemap features have no source layer
       await page.screenshot({ path: join(dir, 'map-detail.png') });
       assert.deepEqual(errors, []);
       assert.deepEqual(foreign, []);

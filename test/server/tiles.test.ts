@@ -248,9 +248,12 @@ describe('OGC API – Tiles over the fixture', () => {
     const tj = (await request(app).get('/tiles/WebMercatorQuad?f=tilejson').expect(200)).body;
     assert.deepEqual(tj.vector_layers.map((l: { id: string }) => l.id), ['sites', 'stations']);
     const map = await request(app).get('/map').expect(200);
-    assert.match(map.text, /\/assets\/maplibre\/maplibre-gl\.mjs/);
-    assert.match(map.text, /<script type="module" src="http:\/\/127\.0\.0\.1:\d+\/assets\/web\/tiles-map\.js">/, 'drawn by a script file (CSP)');
-    assert.match((await request(app).get('/assets/web/tiles-map.js').expect(200)).text, /__mapLoaded = true/);
+    // The page's script is its own asset (/assets/web/map.js), which imports MapLibre from the server.
+    assert.match(map.text, /<script type="module" src="http:\/\/127\.0\.0\.1:\d+\/assets\/web\/map\.js">/, 'drawn by a script file (CSP)');
+    assert.doesNotMatch(map.text, /<script>|\son[a-z]+=/i, 'no inline code');
+    const script = (await request(app).get('/assets/web/map.js').expect(200)).text;
+    assert.match(script, /\.\.\/maplibre\/maplibre-gl\.mjs/);
+    assert.match(script, /__mapLoaded = true/);
     // Nothing loaded from another host.
     const hosts = [...map.text.matchAll(/https?:\/\/[^/"'\s]+/g)].map((m) => m[0]);
     assert.ok(hosts.every((h) => h.startsWith('http://127.0.0.1')), hosts.join(' '));
