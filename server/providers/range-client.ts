@@ -2,7 +2,7 @@
 // block cache. Every read has a deadline (storage/limits.ts) and is counted.
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import { DataFileError } from './data-error.js';
+import { asDataFileError, DataFileError } from './data-error.js';
 import { opsStats } from '../ops/stats.js';
 import { describeLocation, parseLocation, s3Client } from '../storage/location.js';
 import { StorageUnavailable, underDeadline } from '../storage/limits.js';
@@ -31,7 +31,9 @@ export class FileRangeSource implements RangeSource {
       const buffer = Buffer.allocUnsafe(Math.max(0, end - offset));
       let done = 0;
       while (done < buffer.length) {
-        const { bytesRead } = await this.handle.read(buffer, done, buffer.length - done, offset + done);
+        let bytesRead: number;
+        // A local read error (EIO, EBADF) is this file's: its collection answers 503, the file is logged.
+        try { ({ bytesRead } = await this.handle.read(buffer, done, buffer.length - done, offset + done)); } catch (error) { throw asDataFileError(this.path, error); }
         if (bytesRead === 0) break;
         done += bytesRead;
       }

@@ -35,14 +35,19 @@ export function rectInCrs(rect: Rect, crs: CrsInfo): FeaturePredicate {
 export const crsExtension: ItemsExtension = {
   parameters: ['crs', 'bbox-crs'],
   featureParameters: ['crs'],
-  apply(params, _collection, plan) {
+  apply(params, collection, plan) {
     const crs = crsParameter('crs', params.crs);
     const bboxCrs = crsParameter('bbox-crs', params['bbox-crs']);
-    if (plan.bbox && !isCrs84(bboxCrs)) {
-      // A bbox in EPSG:4326 arrives as minLat,minLon,maxLat,maxLon: transformRect reads a Rect in
-      // its CRS's own axis order, so the parsed numbers go through as they are.
+    if (plan.bbox && isLonLatEquivalent(bboxCrs)) {
+      // EPSG:4326 arrives as minLat,minLon,maxLat,maxLon: transformRect reads a Rect in its CRS's
+      // own axis order (here a swap), so the parsed numbers go through as they are.
+      if (!isCrs84(bboxCrs)) plan.bbox = transformRect(plan.bbox, bboxCrs, CRS84);
+      // A point is inside the box when the R-tree says so; a line or polygon may only have its
+      // envelope there: the bbox keeps the features whose geometry intersects it (Part 1).
+      if (collection.definition.geometryType !== 'Point' && plan.bbox.minX <= plan.bbox.maxX) plan.predicates.push(rectInCrs(plan.bbox, CRS84));
+    } else if (plan.bbox) {
       try {
-        if (!isLonLatEquivalent(bboxCrs)) plan.predicates.push(rectInCrs(plan.bbox, bboxCrs));
+        plan.predicates.push(rectInCrs(plan.bbox, bboxCrs));
         plan.bbox = transformRect(plan.bbox, bboxCrs, CRS84);
       } catch (error) {
         if (error instanceof CrsError) throw new InvalidParameterValue('bbox', error.message);
