@@ -122,7 +122,10 @@ describe('maps people can read (headless Chromium)', { skip, timeout: 300_000 },
     await page.selectOption('#select-year', '2020');
     await page.waitForFunction(() => /Volume/.test(document.getElementById('choropleth-legend')?.textContent ?? ''), null, { timeout: 30_000 });
     await drawn(page, ['volumes_departements-choropleth']);
-    assert.ok(requested.some((u) => u.includes('/tiles/WebMercatorQuad/5/') && u.includes('code_usage=IRR') && u.includes('datetime=2020-01-01')), 'tiles asked with the selects');
+    // The new tiles may still be on their way on a loaded machine: wait for the request, 30 s at most.
+    const asked = () => requested.some((u) => u.includes('/tiles/WebMercatorQuad/5/') && u.includes('code_usage=IRR') && u.includes('datetime=2020-01-01'));
+    for (let i = 0; i < 300 && !asked(); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(asked(), 'tiles asked with the selects');
     const years = await page.evaluate(() => {
       const f = (window as unknown as MapWindow).__map.queryRenderedFeatures().filter((x) => x.sourceLayer === 'volumes_departements');
       return [...new Set(f.map((x) => `${x.properties.annee}/${x.properties.code_usage}`))];
