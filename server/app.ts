@@ -71,13 +71,13 @@ export function createApp(options: AppOptions): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy ?? false);
   app.set('query parser', 'simple');
+  // Request ids, logs and metrics see every request; then headers, compression, probes.
   if (options.observe?.length) app.use(...options.observe);
-
   app.use(securityHeaders(options.info.baseUrl, options.mapSources));
   if (options.compression !== false) app.use(compressionMiddleware());
   // Probes first: no credentials, no rate limit.
   app.use(healthRouter(options.readiness ?? [collectionsCheck(options.catalog)]));
-  // First: access checks and every route then read the version this request is bound to.
+  // Before access checks: they and every route read the version this request is bound to.
   if (options.versions) app.use(pinVersions(options.versions));
   if (options.before?.length) app.use(...options.before);
   else app.use((_req, res, next) => { res.set('Access-Control-Allow-Origin', '*'); next(); });

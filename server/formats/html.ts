@@ -17,8 +17,9 @@ export function page(ctx: PageContext, body: Html, options: { map?: boolean; scr
   // The other representations of this resource: the JSON `self` is one of them on an HTML page.
   const alternates = (ctx.links ?? []).filter((l) => (l.rel === 'alternate' || l.rel === 'self') && l.type !== 'text/html')
     .map((l) => ({ href: l.href, type: l.type ?? '', label: mediaLabel(lang, l.type ?? '') }));
+  // Every map page also gets pages.js: it draws the basemap and the popups.
   return render('layout', lang, {
-    base: ctx.base, title: ctx.title, crumbs: ctx.breadcrumbs, alternates, leaflet: !!options.map, script: !!options.script || !!options.map, // every map: basemap and popups (pages.js)
+    base: ctx.base, title: ctx.title, crumbs: ctx.breadcrumbs, alternates, leaflet: !!options.map, script: !!options.script || !!options.map,
     stylesheets: options.stylesheets ?? [], body,
   });
 }
