@@ -13,6 +13,7 @@ import { collectionsCheck } from './server/routes/health.js';
 import { checkBaseUrl } from './server/context.js';
 import { hardenServer } from './server/security.js';
 import { startLoopMonitor } from './server/loop-monitor.js';
+import { ADMISSION_DEFAULTS } from './server/admission.js';
 import { openCatalog, ReloadingCatalog, resolveDataDir, resolveTarget } from './server/catalog.js';
 import { configureStorage, storageStats } from './server/storage/limits.js';
 import { describeLocation, isRemote } from './server/storage/location.js';
@@ -83,6 +84,9 @@ program.command('serve')
   .option('--verify <mode>', 'check of a new version\'s files before serving it: sha256 (reads each file once; default for https/s3) or size (default for a directory)', verification, process.env.DATA_VERIFY as Verification | undefined)
   .option('--redis <url>', 'Redis shared by the replicas: rate-limit counters, API keys, data-version notices (redis://host:6379)', process.env.REDIS_URL)
   .option('--shutdown-timeout <s>', 'seconds the requests in flight get to finish on SIGTERM', number('shutdown timeout', 0), Number(process.env.SHUTDOWN_TIMEOUT ?? 25))
+  .option('--max-inflight <n>', 'requests served at once per worker; the others wait in arrival order (admission control)', number('max inflight', 1), Number(process.env.MAX_INFLIGHT ?? ADMISSION_DEFAULTS.concurrency))
+  .option('--max-queued <n>', 'requests allowed to wait per worker; beyond, or after --max-wait, 503 with Retry-After', number('max queued', 0), Number(process.env.MAX_QUEUED ?? ADMISSION_DEFAULTS.queue))
+  .option('--max-wait <s>', 'seconds a request may wait for admission before a 503', number('max wait', 0.1), Number(process.env.MAX_WAIT_SECONDS ?? ADMISSION_DEFAULTS.maxWaitMs / 1000))
   .option('--no-access-log', 'no log line per request (default: one JSON line per request, level info)')
   .action(async (options) => {
     const remote = isRemote(options.data);
@@ -153,6 +157,7 @@ program.command('serve')
         collectionsCheck(() => catalog.catalog(), { named: (id) => !access || access.scoper.policy.accessOf(id) === 'public' }),
         ...[storage, ...ops.readiness].map(asProbe),
       ],
+      admission: { concurrency: options.maxInflight, queue: options.maxQueued, maxWaitMs: options.maxWait * 1000 },
       versions: catalog, // each request bound to one version; a swapped-out one closes after the requests on it
     });
     const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, app).listen(options.port, options.host, () => {

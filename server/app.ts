@@ -23,6 +23,8 @@ import { apiDocsPart } from './routes/api-docs.js';
 import { qgisPart } from './routes/qgis.js';
 import type { ApiPart } from './part.js';
 import { compressionMiddleware } from './compression.js';
+import { admission, type AdmissionOptions } from './admission.js';
+import { opsStats } from './ops/stats.js';
 import { collectionsCheck, healthRouter, type ReadinessCheck } from './routes/health.js';
 import { securityHeaders } from './security.js';
 import { pinVersions, type DataVersions } from './versions.js';
@@ -50,6 +52,8 @@ export interface AppOptions {
    * headers are ignored unless the operator says a proxy is in front (access config `trustProxy`).
    */
   trustProxy?: boolean | number | string | string[];
+  /** Requests served at once and waiting per process (server/admission.ts); false: no limit. */
+  admission?: AdmissionOptions | false;
   /** Versioned data: requests bound to one version, paging links pinned with `v` (server/versions.ts). */
   versions?: DataVersions;
 }
@@ -77,6 +81,12 @@ export function createApp(options: AppOptions): express.Express {
   if (options.compression !== false) app.use(compressionMiddleware());
   // Probes first: no credentials, no rate limit.
   app.use(healthRouter(options.readiness ?? [collectionsCheck(options.catalog)]));
+  // Then a bounded number at once, the rest in arrival order (probes above never wait; assets neither).
+  if (options.admission !== false) {
+    const gate = admission({ exempt: (req) => req.path.startsWith('/assets/'), ...options.admission });
+    opsStats.registerAdmission(gate.stats);
+    app.use(gate.middleware);
+  }
   // Before access checks: they and every route read the version this request is bound to.
   if (options.versions) app.use(pinVersions(options.versions));
   if (options.before?.length) app.use(...options.before);

@@ -119,6 +119,8 @@ export interface Provider {
   /** The same in arrays, where a provider can avoid one await per feature (see batchesOf). */
   scanBatches?(bbox?: Rect, predicate?: FeaturePredicate, options?: ScanOptions): AsyncIterable<Feature[]>;
   get(id: string): Promise<Feature | null>;
+  /** Features at file positions (ascending, as `Feature.index` gives them): pages of a cached sort order. */
+  readAt?(indices: Uint32Array): AsyncIterable<Feature>;
   close(): Promise<void>;
 }
 

@@ -74,6 +74,7 @@ export class ViewProvider implements Provider {
   private counted: { version: string; stats: Promise<ProviderStats> } | null = null;
   private readonly keep: string[];
   private readonly tag: string;
+  readonly readAt?: (indices: Uint32Array) => AsyncIterable<Feature>;
 
   constructor(
     private readonly source: Provider,
@@ -83,6 +84,9 @@ export class ViewProvider implements Provider {
     specHash: string,
   ) {
     this.keep = definition.properties.map((p) => p.name);
+    // Positions come from an order computed on this view's scan: already inside it.
+    const readAt = source.readAt?.bind(source);
+    this.readAt = readAt && ((indices) => this.trimAll(readAt(indices)));
     // Caches keyed by versions (counts, tiles) must never mix a view with its source.
     this.tag = `view:${definition.id}:${specHash}`;
   }

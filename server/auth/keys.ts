@@ -200,11 +200,18 @@ export class KeyStore {
     const memo = createHash('sha256').update(hash).update('\0').update(secret).digest('base64url');
     const until = this.verified.get(memo);
     if (until !== undefined && until > Date.now()) return true;
-    if (!(await verifySecret(secret, hash))) return false;
+    // Concurrent requests with one credential share one scrypt (a client opening 30 connections at once).
+    let pending = this.verifying.get(memo);
+    if (!pending) {
+      pending = verifySecret(secret, hash).finally(() => this.verifying.delete(memo));
+      this.verifying.set(memo, pending);
+    }
+    if (!(await pending)) return false;
     if (this.verified.size > 10_000) this.verified.clear();
     this.verified.set(memo, Date.now() + 60_000);
     return true;
   }
+  private verifying = new Map<string, Promise<boolean>>();
 
   /** A miss costs one scrypt too, so timing does not tell unknown ids or users apart. */
   private async miss(secret: string): Promise<false> {

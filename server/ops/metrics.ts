@@ -55,6 +55,9 @@ export function createMetrics(stats: StatsRegistry = opsStats, link?: RedisLink)
   pulled('cache_hit_ratio', 'Hits over lookups since start (absent before any lookup)', ['cache'], (set) => {
     for (const [cache, read] of stats.caches) { const { hits, misses } = read(); if (hits + misses) set({ cache }, hits / (hits + misses)); }
   }, 'gauge', 'average');
+  pulled('requests_in_flight', 'Requests admitted and not yet answered (admission control)', [], (set) => { if (stats.admission) set({}, stats.admission().active); }, 'gauge');
+  pulled('requests_queued', 'Requests waiting for admission', [], (set) => { if (stats.admission) set({}, stats.admission().queued); }, 'gauge');
+  pulled('requests_shed_total', 'Requests refused with 503 by admission control (queue full or waited too long)', [], (set) => { if (stats.admission) set({}, stats.admission().shed); });
   pulled('data_version_info', 'The data version served (label), value 1', ['version'], (set) => { const version = stats.dataVersion(); if (version) set({ version }, 1); }, 'gauge', 'max');
   pulled('redis_up', 'Redis reachable (1), unreachable (0); absent without --redis', [], (set) => { if (link) set({}, link.ready ? 1 : 0); }, 'gauge', 'min');
   pulled('redis_disconnections_total', 'Times Redis became unreachable since start', [], (set) => { if (link) set({}, link.downs); });

@@ -13,6 +13,9 @@ export interface StorageStats {
 
 export interface CacheStats { hits: number; misses: number }
 
+/** Admission control (server/admission.ts): requests running, waiting, refused since start. */
+export interface AdmissionCounts { active: number; queued: number; shed: number }
+
 /** Push style, for caches that count as they answer. */
 export class CacheCounter implements CacheStats {
   hits = 0;
@@ -25,6 +28,7 @@ export class StatsRegistry {
   readonly caches = new Map<string, () => CacheStats>();
   private counters = new Map<string, CacheCounter>();
   private version: () => string | undefined = () => undefined;
+  admission?: () => AdmissionCounts;
 
   /** `name`: a label such as `s3`, `http` or `file`; `read` is called at each scrape. */
   registerStorage(name: string, read: () => StorageStats): void { this.storages.set(name, read); }
@@ -40,6 +44,8 @@ export class StatsRegistry {
     }
     return counter;
   }
+
+  registerAdmission(read: () => AdmissionCounts): void { this.admission = read; }
 
   /** The data version served (a manifest id, a version directory). */
   registerDataVersion(read: () => string | undefined): void { this.version = read; }

@@ -13,8 +13,8 @@ import { parseDatetime } from '../params/datetime.js';
 import { negotiate, type FormatChoice } from '../params/format.js';
 import { parseLimit, parseOffset } from '../params/limit.js';
 import { and, datetimePredicate, propertyPredicate } from '../plan.js';
-import type { Feature, FeaturePredicate, ProviderResult, Rect } from '../types.js';
-import { compareBy, topK, type SortKey } from '../sort.js';
+import { batchesOf, type Feature, type FeaturePredicate, type Provider, type ProviderResult, type Rect } from '../types.js';
+import { compareBy, SortOrders, topK, type SortKey } from '../sort.js';
 import { etagMatches, PageCache } from '../page-cache.js';
 import { sendEncoded } from '../compression.js';
 
@@ -63,9 +63,20 @@ class CountCache {
 /** Sorted pages keep offset+limit features in memory: past this depth, ask for a filter instead. */
 export const MAX_SORTED_DEPTH = 100_000;
 
-async function sortedPage(source: AsyncIterable<Feature>, offset: number, limit: number, keys: SortKey[]): Promise<ProviderResult> {
+/**
+ * A sorted page: from the query's cached sort order when the provider reads by position (any offset
+ * costs one page's reads), else the best offset+limit of a full scan in a bounded heap.
+ */
+async function sortedPage(orders: SortOrders, key: string, provider: Provider, bbox: Rect | undefined, predicate: FeaturePredicate | undefined,
+  offset: number, limit: number, keys: SortKey[]): Promise<ProviderResult> {
+  if (provider.readAt) {
+    const readAt = provider.readAt.bind(provider);
+    const source = { scan: (properties: string[]) => batchesOf(provider, bbox, predicate, { properties }), readAt };
+    const order = await orders.order(key, source, keys);
+    if (order) return { features: SortOrders.page(source, order, offset, limit), numberMatched: async () => order.count };
+  }
   if (offset + limit > MAX_SORTED_DEPTH) throw new InvalidParameterValue('offset', `avec sortby, offset + limit ne peut dépasser ${MAX_SORTED_DEPTH} ; affinez le filtre`);
-  const { top, count } = await topK(source, offset + limit, compareBy(keys));
+  const { top, count } = await topK(provider.scan(bbox, predicate), offset + limit, compareBy(keys));
   async function* page() { yield* top.slice(offset); }
   return { features: page(), numberMatched: async () => count };
 }
@@ -135,6 +146,7 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
   const router = Router();
   const counts = new CountCache();
   const pages = new PageCache(options.pageCacheBytes);
+  const orders = new SortOrders();
   const extraFormats = extensions.flatMap((e) => e.formats ?? []);
   const formats = [...BASE_FORMATS, ...extraFormats];
 
@@ -165,6 +177,11 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
     const path = `/collections/${definition.id}/items`;
     res.set(itemsPlan.headers);
     varyOnNegotiation(res, format.key === 'html');
+    // A sort order is the same for every page and format of one query on one data version.
+    const orderKey = async () => {
+      const { limit: _l, offset: _o, f: _f, properties: _p, skipGeometry: _s, crs: _c, ...query } = params;
+      return `${definition.id}|${ctx.dataVersion?.() ?? ''}|${(await provider.stats()).version}|${new URLSearchParams(Object.entries(query).sort()).toString()}`;
+    };
 
     const extra = extraFormats.find((f) => f.key === format.key);
     if (extra) {
@@ -172,7 +189,7 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
       const wholeResult = params.limit === undefined;
       if (wholeResult && itemsPlan.sort) throw new InvalidParameterValue('sortby', 'un export complet trié demande un paramètre limit');
       const result = itemsPlan.sort
-        ? await sortedPage(provider.scan(itemsPlan.bbox, predicate), offset, limit, itemsPlan.sort)
+        ? await sortedPage(orders, await orderKey(), provider, itemsPlan.bbox, predicate, offset, limit, itemsPlan.sort)
         : await provider.query({ bbox: itemsPlan.bbox, predicate, offset, limit: wholeResult ? Number.MAX_SAFE_INTEGER : limit, count: false });
       await extra.write(res, result.features, shape, collection);
       return;
@@ -198,7 +215,7 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
     const countKey = `${definition.id}|${version}|${new URLSearchParams(Object.entries(filterParams).sort()).toString()}`;
     const cached = counts.get(countKey);
     const result: ProviderResult = itemsPlan.sort
-      ? await sortedPage(provider.scan(itemsPlan.bbox, predicate), offset, limit, itemsPlan.sort)
+      ? await sortedPage(orders, await orderKey(), provider, itemsPlan.bbox, predicate, offset, limit, itemsPlan.sort)
       : await provider.query({ bbox: itemsPlan.bbox, predicate, offset, limit, count: cached === undefined });
 
     // Paging stays on the version it started on: next/prev (and self) carry it.

@@ -262,6 +262,11 @@ export class FlatGeobufProvider implements Provider {
     return null;
   }
 
+  readAt(indices: Uint32Array): AsyncIterable<Feature> {
+    if (indices.some((i) => i >= this.layout.header.featuresCount)) throw new RangeError(`feature position past the ${this.layout.header.featuresCount} features`);
+    return this.guard(this.readIndices(indices, { lazy: true, full: true }));
+  }
+
   async close(): Promise<void> {
     await this.source.close();
     await this.ids?.close();
