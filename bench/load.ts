@@ -2,7 +2,7 @@
 // and the demo access configuration (restricted collections read with keys). Reports errors,
 // timeouts, p50/p99 per kind, the server's peak RSS and event-loop delay (logged by each worker
 // when it stops), and writes them as markdown.
-//   node dist/bench/load.js [--data DIR] [--scale 0.1] [--seconds 60] [--connections 200] [--workers 2] [--out FILE]
+//   node dist/bench/load.js [--data DIR] [--scale 0.1] [--seconds 60] [--connections 200] [--workers 2] [--out FILE] [--server URL]
 // Without --data, a default dataset at --scale is built in a temporary directory.
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
@@ -110,7 +110,9 @@ async function main(): Promise<void> {
   writeFileSync(join(configDir, 'config.yaml'), stringify(config));
   const { apiKey } = JSON.parse(readFileSync(join(DEMO, 'credentials.json'), 'utf8'));
 
-  const server = await startServer(dataDir, join(configDir, 'config.yaml'), workers);
+  // --server URL: a server started elsewhere (e.g. under --cpu-prof) with the same data and configuration.
+  const external = option('--server', '');
+  const server: Started = external ? { base: external.replace(/\/$/, ''), stop: async () => [] } : await startServer(dataDir, join(configDir, 'config.yaml'), workers);
   const mix = kinds(apiKey, connections);
   process.stderr.write(`${mix.reduce((n, k) => n + k.connections, 0)} connections for ${seconds} s against ${server.base} (${workers} workers)…\n`);
   const results = await Promise.all(mix.map((k) => autocannon({

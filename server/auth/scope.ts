@@ -40,7 +40,10 @@ export class AccessPolicy {
  * two collections report the same version (remote files sharing a Last-Modified second).
  */
 class TaggedProvider implements Provider {
-  constructor(private readonly inner: Provider, private readonly id: string) {}
+  readonly readAt?: (indices: Uint32Array) => AsyncIterable<Feature>;
+  constructor(private readonly inner: Provider, private readonly id: string) {
+    this.readAt = inner.readAt?.bind(inner);
+  }
   async stats(): Promise<ProviderStats> {
     const stats = await this.inner.stats();
     return { ...stats, version: `${this.id}@${stats.version}` };

@@ -72,3 +72,19 @@ describe('sortby through cached sort orders', () => {
     });
   }
 });
+
+describe('sort orders behind access control', () => {
+  it('scoped providers read by position (the cached order is used, not a heap per page)', async () => {
+    const { buildAccessFixture } = await import('../auth/helpers.js');
+    const fixture = await buildAccessFixture();
+    try {
+      for (const c of fixture.access.catalog().list()) assert.equal(typeof c.provider.readAt, 'function', c.definition.id);
+      const auth = { Authorization: `Bearer ${await fixture.jwt({ sub: 'alice' })}` };
+      const whole = await request(fixture.app).get('/collections/secrets_aelb/items?sortby=-montant_confidentiel&limit=100').set(auth).expect(200);
+      const page = await request(fixture.app).get('/collections/secrets_aelb/items?sortby=-montant_confidentiel&limit=3&offset=2').set(auth).expect(200);
+      assert.deepEqual(page.body.features.map((f: Row) => f.id), whole.body.features.slice(2, 5).map((f: Row) => f.id));
+    } finally {
+      await fixture.catalog.close();
+    }
+  });
+});
