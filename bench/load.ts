@@ -36,27 +36,27 @@ function tile(prefix: string): string {
 }
 const q = (s: string) => encodeURIComponent(s);
 
-interface Kind { name: string; connections: number; path: () => string; headers?: Record<string, string> }
+/** `share`: relative weight of the kind in the mix of requests. */
+interface Kind { name: string; share: number; path: () => string; headers?: Record<string, string> }
 
-function kinds(apiKey: string, total: number): Kind[] {
+function kinds(apiKey: string): Kind[] {
   const key = { 'X-API-Key': apiKey };
   const list: Kind[] = [
-    { name: 'GeoJSON page, random offset', connections: 30, path: () => `/collections/points_prelevement/items?limit=${pick([10, 100, 1000])}&offset=${int(15000)}` },
-    { name: 'bbox', connections: 20, path: () => `/collections/points_prelevement/items?bbox=${bboxAround()}&limit=500` },
-    { name: 'CQL2 text', connections: 15, path: () => `/collections/volumes_communes/items?limit=100&filter=${q(`code_departement = '${pick(DEPARTEMENTS)}' AND volume_total > ${int(100000)}`)}` },
-    { name: 'CQL2 JSON', connections: 10, path: () => `/collections/points_prelevement/items?limit=100&filter-lang=cql2-json&filter=${q(JSON.stringify({ op: 'and', args: [{ op: '=', args: [{ property: 'code_departement' }, pick(DEPARTEMENTS)] }, { op: 's_intersects', args: [{ property: 'geometry' }, { bbox: bboxAround().split(',').map(Number) }] }] }))}` },
-    { name: 'sortby', connections: 15, path: () => `/collections/points_prelevement/items?sortby=${pick(['-code_point_prelevement', 'nom_commune', '-date_exploitation_debut'])}&limit=50&offset=${int(2000)}` },
-    { name: 'crs=2154', connections: 10, path: () => `/collections/points_prelevement/items?crs=${q('http://www.opengis.net/def/crs/EPSG/0/2154')}&bbox=${bboxAround()}&limit=200` },
-    { name: 'tiles z5–13', connections: 30, path: () => tile(pick(['/tiles', '/collections/points_prelevement/tiles', '/collections/volumes_communes/tiles'])) },
-    { name: 'CSV export (a département)', connections: 10, path: () => `/collections/points_prelevement/items?f=csv&code_departement=${pick(DEPARTEMENTS)}` },
-    { name: 'FlatGeobuf export (a bbox)', connections: 10, path: () => `/collections/points_prelevement/items?f=fgb&bbox=${bboxAround()}` },
-    { name: 'HTML pages', connections: 20, path: () => pick(['/?f=html', '/collections?f=html', '/collections/points_prelevement?f=html', `/collections/points_prelevement/items?f=html&limit=50&offset=${int(5000)}`, '/collections/points_prelevement/queryables?f=html', '/map']) },
-    { name: 'restricted, with a key', connections: 30, headers: key, path: () => pick([
+    { name: 'GeoJSON page, random offset', share: 30, path: () => `/collections/points_prelevement/items?limit=${pick([10, 100, 1000])}&offset=${int(15000)}` },
+    { name: 'bbox', share: 20, path: () => `/collections/points_prelevement/items?bbox=${bboxAround()}&limit=500` },
+    { name: 'CQL2 text', share: 15, path: () => `/collections/volumes_communes/items?limit=100&filter=${q(`code_departement = '${pick(DEPARTEMENTS)}' AND volume_total > ${int(100000)}`)}` },
+    { name: 'CQL2 JSON', share: 10, path: () => `/collections/points_prelevement/items?limit=100&filter-lang=cql2-json&filter=${q(JSON.stringify({ op: 'and', args: [{ op: '=', args: [{ property: 'code_departement' }, pick(DEPARTEMENTS)] }, { op: 's_intersects', args: [{ property: 'geometry' }, { bbox: bboxAround().split(',').map(Number) }] }] }))}` },
+    { name: 'sortby', share: 15, path: () => `/collections/points_prelevement/items?sortby=${pick(['-code_point_prelevement', 'nom_commune', '-date_exploitation_debut'])}&limit=50&offset=${int(2000)}` },
+    { name: 'crs=2154', share: 10, path: () => `/collections/points_prelevement/items?crs=${q('http://www.opengis.net/def/crs/EPSG/0/2154')}&bbox=${bboxAround()}&limit=200` },
+    { name: 'tiles z5–13', share: 30, path: () => tile(pick(['/tiles', '/collections/points_prelevement/tiles', '/collections/volumes_communes/tiles'])) },
+    { name: 'CSV export (a département)', share: 10, path: () => `/collections/points_prelevement/items?f=csv&code_departement=${pick(DEPARTEMENTS)}` },
+    { name: 'FlatGeobuf export (a bbox)', share: 10, path: () => `/collections/points_prelevement/items?f=fgb&bbox=${bboxAround()}` },
+    { name: 'HTML pages', share: 20, path: () => pick(['/?f=html', '/collections?f=html', '/collections/points_prelevement?f=html', `/collections/points_prelevement/items?f=html&limit=50&offset=${int(5000)}`, '/collections/points_prelevement/queryables?f=html', '/map']) },
+    { name: 'restricted, with a key', share: 30, headers: key, path: () => pick([
       `/collections/ouvrages/items?limit=100&offset=${int(10000)}`, `/collections/chroniques/items?limit=100&filter=${q(`annee = ${2008 + int(16)} AND code_usage = 'AEP'`)}`,
       `/collections/ouvrages_loire_bretagne/items?limit=50&bbox=${bboxAround()}`, tile('/collections/ouvrages/tiles'), `/collections/chroniques/items?f=csv&limit=2000&offset=${int(100000)}`]) },
   ];
-  const sum = list.reduce((n, k) => n + k.connections, 0);
-  return list.map((k) => ({ ...k, connections: Math.max(1, Math.round((k.connections * total) / sum)) }));
+  return list;
 }
 
 interface Started { base: string; stop: () => Promise<string[]> }
@@ -113,32 +113,59 @@ async function main(): Promise<void> {
   // --server URL: a server started elsewhere (e.g. under --cpu-prof) with the same data and configuration.
   const external = option('--server', '');
   const server: Started = external ? { base: external.replace(/\/$/, ''), stop: async () => [] } : await startServer(dataDir, join(configDir, 'config.yaml'), workers);
-  const mix = kinds(apiKey, connections);
-  process.stderr.write(`${mix.reduce((n, k) => n + k.connections, 0)} connections for ${seconds} s against ${server.base} (${workers} workers)…\n`);
-  const results = await Promise.all(mix.map((k) => autocannon({
-    url: server.base, connections: k.connections, duration: seconds, timeout: 30,
-    requests: [{ method: 'GET', headers: k.headers, setupRequest: (req) => ({ ...req, path: k.path() }) }],
-  })));
+  const mix = kinds(apiKey);
+  const weights = mix.reduce((n, k) => n + k.share, 0);
+  process.stderr.write(`${connections} connections for ${seconds} s against ${server.base} (${workers} workers)…\n`);
+  // One autocannon instance: every connection is a user whose next request is drawn from the mix
+  // (weighted by the kinds' shares), so kinds compete fairly in one load generator. Latencies per
+  // kind are timed here, from building the request to its response.
+  const stats = mix.map(() => ({ started: 0, answered: 0, ok: 0, non2xx: 0, latencies: [] as number[] }));
+  interface Ctx { kind?: number; at?: number }
+  const result = await autocannon({
+    url: server.base, connections, duration: seconds, timeout: 30,
+    requests: [{
+      method: 'GET',
+      setupRequest: (req, context: Ctx) => {
+        let r = random() * weights;
+        let i = 0;
+        while (r >= mix[i].share && i < mix.length - 1) r -= mix[i++].share;
+        context.kind = i;
+        context.at = performance.now();
+        stats[i].started++;
+        return { ...req, path: mix[i].path(), headers: { ...req.headers, ...mix[i].headers } };
+      },
+      onResponse: (status: number, _body: string, context: Ctx) => {
+        if (context.kind === undefined || context.at === undefined) return;
+        const s = stats[context.kind];
+        s.answered++;
+        if (status >= 200 && status < 300) s.ok++; else s.non2xx++;
+        s.latencies.push(performance.now() - context.at);
+      },
+    }],
+  });
   const lines = await server.stop();
   // One report per worker (the last it logged: on disconnect, or on SIGTERM).
   const byPid = new Map<number, LoopReport>();
   for (const l of lines.map((line) => { try { return JSON.parse(line); } catch { return null; } })) if (l?.eventLoop) byPid.set(l.pid, l.eventLoop);
   const loops = [...byPid.values()];
 
+  const pct = (list: number[], p: number) => { if (!list.length) return 0; const sorted = [...list].sort((a, b) => a - b); return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]); };
   const rows = mix.map((k, i) => {
-    const r = results[i];
-    return `| ${k.name} | ${k.connections} | ${r.requests.total} | ${r['2xx']} | ${r.non2xx} | ${r.errors} | ${r.timeouts} | ${r.latency.p50} | ${r.latency.p99} | ${r.latency.max} |`;
+    const s = stats[i];
+    return `| ${k.name} | ${((100 * k.share) / weights).toFixed(0)} % | ${s.answered} | ${s.ok} | ${s.non2xx} | ${s.started - s.answered} | ${pct(s.latencies, 50)} | ${pct(s.latencies, 99)} | ${Math.round(Math.max(0, ...s.latencies))} |`;
   });
-  const total = results.reduce((a, r) => ({ requests: a.requests + r.requests.total, non2xx: a.non2xx + r.non2xx, errors: a.errors + r.errors, timeouts: a.timeouts + r.timeouts }), { requests: 0, non2xx: 0, errors: 0, timeouts: 0 });
+  const total = { requests: result.requests.total, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts };
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const report = [
     `Machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; load generator (autocannon) on the same machine.`,
     `Command: \`npm run bench:load -- --data ${dataDir} --seconds ${seconds} --connections ${connections} --workers ${workers}\` (data: default dataset, scale ${scale}); server: \`prelevements serve --workers ${workers} --config\` the demo access configuration without rate limits.`,
     '',
-    `Total: ${total.requests} requests, ${total.non2xx} non-2xx, ${total.errors} errors, ${total.timeouts} timeouts (timeout 30 s).`,
+    `Total: ${total.requests} requests, ${total.non2xx} non-2xx, ${total.errors} errors, ${total.timeouts} timeouts (timeout 30 s); ${Math.round(total.requests / seconds)} requests/s.`,
     '',
-    '| kind | connections | requests | 2xx | non-2xx | errors | timeouts | p50 ms | p99 ms | max ms |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '"unanswered": requests sent and not answered when the run stopped (timed out, or still in flight at the end: at most one per connection).',
+    '',
+    '| kind | share of requests | answered | 2xx | non-2xx | unanswered | p50 ms | p99 ms | max ms |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     '| worker | event-loop delay p50 ms | p99 ms | max ms | stalls > 1 s | peak RSS MiB |',
