@@ -74,6 +74,17 @@ describe('metrics and request logs in an app', () => {
     assert.equal(total(samples, 'prelevements_cache_hit_ratio', { cache: 'test-cache' }), 2 / 3);
     await ops.close();
   });
+
+  it('reads the admission control gauges', async () => {
+    opsStats.registerAdmission(() => ({ active: 3, queued: 5, shed: 2 }));
+    const ops = startOps({ logger: quiet });
+    const app = express().use(...ops.observe);
+    const samples = parsePrometheus((await request(app).get('/metrics')).text);
+    assert.equal(total(samples, 'prelevements_requests_in_flight', {}), 3);
+    assert.equal(total(samples, 'prelevements_requests_queued', {}), 5);
+    assert.equal(total(samples, 'prelevements_requests_shed_total', {}), 2);
+    await ops.close();
+  });
 });
 
 describe('readiness checks', () => {
