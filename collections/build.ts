@@ -3,9 +3,10 @@
 // once every collection has been written, so a failed build leaves the previous data untouched.
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ColumnType, FlatGeobufWriter, type ColumnSpec } from '../server/providers/flatgeobuf/writer.js';
+import { FlatGeobufWriter, type ColumnSpec } from '../server/providers/flatgeobuf/writer.js';
+import { columnSpecs } from '../server/query/property-types.js';
 import type { Geometry } from 'geojson';
-import type { CollectionDefinition, PropertyDefinition } from '../server/types.js';
+import type { CollectionDefinition } from '../server/types.js';
 
 /** A record to write: a GeoJSON geometry when given (polygons), else a point from lon/lat. */
 export interface SourceRecord { properties: Record<string, unknown>; lon: number | null; lat: number | null; geometry?: Geometry | null }
@@ -23,17 +24,8 @@ export interface BuildProgress {
   stop(): void;
 }
 
-const COLUMN_TYPES: Record<PropertyDefinition['type'], ColumnType> = {
-  string: ColumnType.String,
-  integer: ColumnType.Int,
-  number: ColumnType.Double,
-  boolean: ColumnType.Bool,
-  date: ColumnType.String, // Hub'Eau dates are kept as written (AAAA-MM-JJ), placeholders included
-  array: ColumnType.Json,
-};
-
 export function columnsOf(definition: CollectionDefinition): ColumnSpec[] {
-  return definition.properties.map((p) => ({ name: p.name, type: COLUMN_TYPES[p.type], title: p.title, description: p.description, nullable: p.nullable ?? true }));
+  return columnSpecs(definition.properties);
 }
 
 function featureId(definition: CollectionDefinition, properties: Record<string, unknown>): string {

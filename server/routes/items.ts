@@ -12,36 +12,16 @@ import { parseBbox } from '../params/bbox.js';
 import { parseDatetime } from '../params/datetime.js';
 import { negotiate, type FormatChoice } from '../params/format.js';
 import { parseLimit, parseOffset } from '../params/limit.js';
-import { and, datetimePredicate, propertyPredicate } from '../plan.js';
-import type { Feature, FeaturePredicate, ProviderResult, Rect } from '../types.js';
-import { compareBy, topK, type SortKey } from '../sort.js';
+import { and, parseEquals } from '../query/predicate.js';
+import { MAX_SORTED_DEPTH, runQuery } from '../query/run.js';
+import type { ItemsExtension, ItemsFormat, ItemsPlan } from '../query/extensions.js';
+import type { Feature, ProviderQuery, ProviderResult } from '../types.js';
 import { etagMatches, PageCache } from '../page-cache.js';
 import { sendEncoded } from '../compression.js';
 
-export interface ItemsPlan {
-  bbox?: Rect;
-  predicates: (FeaturePredicate | undefined)[];
-  /** Applied in order to each output feature (property selection, reprojection…). */
-  shapers: ((f: GeoJsonFeature) => GeoJsonFeature)[];
-  headers: Record<string, string>;
-  /** sortby: the page is the best offset+limit of a full scan (bounded heap). */
-  sort?: SortKey[];
-}
-
-/** A standard part that adds query parameters to items (and feature) requests. */
-export interface ItemsExtension {
-  parameters: string[];
-  /** Parameters also accepted on a single feature. */
-  featureParameters?: string[];
-  apply(params: Record<string, string>, collection: ServedCollection, plan: ItemsPlan): void | Promise<void>;
-  /** Extra output formats for items (CSV, FlatGeobuf…). */
-  formats?: ItemsFormat[];
-}
-
-export interface ItemsFormat extends FormatChoice {
-  /** Streams the whole result; `page` gives features of the current page. */
-  write(res: Response, features: AsyncIterable<Feature>, shape: FeatureShaper, collection: ServedCollection, fileName?: string): Promise<void>;
-}
+// The contracts live in server/query/; re-exported for the parts that import them from here.
+export type { ItemsExtension, ItemsFormat, ItemsPlan };
+export { MAX_SORTED_DEPTH };
 
 const CORE_ITEMS_PARAMETERS = ['f', 'limit', 'offset', 'bbox', 'datetime'];
 const BASE_FORMATS: FormatChoice[] = [
@@ -58,16 +38,6 @@ class CountCache {
     this.entries.set(key, value);
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
   }
-}
-
-/** Sorted pages keep offset+limit features in memory: past this depth, ask for a filter instead. */
-export const MAX_SORTED_DEPTH = 100_000;
-
-async function sortedPage(source: AsyncIterable<Feature>, offset: number, limit: number, keys: SortKey[]): Promise<ProviderResult> {
-  if (offset + limit > MAX_SORTED_DEPTH) throw new InvalidParameterValue('offset', `avec sortby, offset + limit ne peut dépasser ${MAX_SORTED_DEPTH} ; affinez le filtre`);
-  const { top, count } = await topK(source, offset + limit, compareBy(keys));
-  async function* page() { yield* top.slice(offset); }
-  return { features: page(), numberMatched: async () => count };
 }
 
 const numberSets = new WeakMap<object, Set<string>>();
@@ -139,11 +109,15 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
   const formats = [...BASE_FORMATS, ...extraFormats];
 
   async function plan(params: Record<string, string>, collection: ServedCollection, forFeature: boolean): Promise<ItemsPlan> {
-    const result: ItemsPlan = { predicates: [], shapers: [], headers: {} };
+    const result: ItemsPlan = { where: { definition: collection.definition }, predicates: [], shapers: [], headers: {} };
     if (!forFeature) {
       result.bbox = parseBbox(params.bbox);
-      result.predicates.push(datetimePredicate(collection.definition, parseDatetime(params.datetime)));
-      result.predicates.push(propertyPredicate(collection.definition, params));
+      const datetime = parseDatetime(params.datetime);
+      if (datetime) {
+        if (!collection.definition.temporal) throw new InvalidParameterValue('datetime', "cette collection n'a pas de propriété temporelle");
+        result.where.datetime = datetime;
+      }
+      result.where.equals = parseEquals(collection.definition, params);
     }
     for (const extension of extensions) await extension.apply(params, collection, result);
     return result;
@@ -158,7 +132,10 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
     const offset = parseOffset(params.offset);
     const format = negotiate(req, formats);
     const itemsPlan = await plan(params, collection, false);
-    const predicate = and(itemsPlan.predicates);
+    const query: ProviderQuery = {
+      bbox: itemsPlan.bbox, where: itemsPlan.where, predicate: and(itemsPlan.predicates), sort: itemsPlan.sort, properties: itemsPlan.properties,
+      offset, limit, count: false,
+    };
     const shape = composeShaper(itemsPlan.shapers);
     const provider = collection.provider;
     const base = baseUrl(ctx, req);
@@ -171,9 +148,7 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
       // Streaming formats: the page (offset/limit), or the whole result when limit is absent.
       const wholeResult = params.limit === undefined;
       if (wholeResult && itemsPlan.sort) throw new InvalidParameterValue('sortby', 'un export complet trié demande un paramètre limit');
-      const result = itemsPlan.sort
-        ? await sortedPage(provider.scan(itemsPlan.bbox, predicate), offset, limit, itemsPlan.sort)
-        : await provider.query({ bbox: itemsPlan.bbox, predicate, offset, limit: wholeResult ? Number.MAX_SAFE_INTEGER : limit, count: false });
+      const result = await runQuery(provider, itemsPlan.sort ? query : { ...query, limit: wholeResult ? Number.MAX_SAFE_INTEGER : limit });
       await extra.write(res, result.features, shape, collection);
       return;
     }
@@ -197,9 +172,7 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
     const { limit: _l, offset: _o, f: _f, ...filterParams } = params;
     const countKey = `${definition.id}|${version}|${new URLSearchParams(Object.entries(filterParams).sort()).toString()}`;
     const cached = counts.get(countKey);
-    const result: ProviderResult = itemsPlan.sort
-      ? await sortedPage(provider.scan(itemsPlan.bbox, predicate), offset, limit, itemsPlan.sort)
-      : await provider.query({ bbox: itemsPlan.bbox, predicate, offset, limit, count: cached === undefined });
+    const result: ProviderResult = await runQuery(provider, { ...query, count: cached === undefined });
 
     // Paging stays on the version it started on: next/prev (and self) carry it.
     const pin = pinned ? { v: pinned } : {};

@@ -8,6 +8,7 @@ import { envelopeOf } from '../../cql2/geometry.js';
 import { IdIndex } from './id-index.js';
 import { PropertyDecoder, pointXY } from './properties.js';
 import { GeoJsonTranscoder } from './transcode.js';
+import { queryPredicate } from '../../query/predicate.js';
 import { GeometryType } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry-type.js';
 import { ColumnType } from 'flatgeobuf/lib/mjs/flat-geobuf/column-type.js';
 
@@ -189,8 +190,9 @@ export class FlatGeobufProvider implements Provider {
   private async unguardedQuery(query: ProviderQuery): Promise<ProviderResult> {
     const { offset, limit } = query;
     const candidates = query.bbox && this.indexed ? await searchIndex(this.source, this.layout, query.bbox) : null;
-    if (query.bbox && !this.indexed) query = { ...query, predicate: inBbox(query.bbox, query.predicate) };
-    if (!query.predicate) {
+    let predicate = queryPredicate(query);
+    if (query.bbox && !this.indexed) predicate = inBbox(query.bbox, predicate);
+    if (!predicate) {
       const total = candidates ? candidates.length : this.layout.header.featuresCount;
       const lazy: ReadMode = { lazy: true, full: true };
       const features = candidates
@@ -200,7 +202,7 @@ export class FlatGeobufProvider implements Provider {
     }
     // With a predicate: skip and fill the page, then (only if asked) keep counting, decoding
     // from then on only what the predicate reads.
-    const mode: ReadMode = { predicate: query.predicate, full: true, lazy: true };
+    const mode: ReadMode = { predicate, full: true, lazy: true };
     const all = candidates ? this.readIndices(candidates, mode) : this.readRange(0, this.layout.header.featuresCount - 1, mode);
     const iterator = all[Symbol.asyncIterator]();
     let matched = 0;
