@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // prelevements: serve the OGC API, build the default dataset, ingest Hub'Eau data.
+import { writeColumnsSidecar } from './server/providers/flatgeobuf/columns-build.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { MultiBar, SingleBar, Presets } from 'cli-progress';
 import { basename, resolve } from 'node:path';
@@ -191,6 +192,17 @@ program.command('build-data')
       version = resolveDataDir(resolve(options.out));
     } else version = (await publishBuild(options.out, (dir) => build(dir, options.scale), logger)).version;
     if (options.redis) await announceDataVersion(options.redis, version, logger);
+  });
+
+program.command('build-columns')
+  .description('write (or rewrite) the column sidecar <file>.cols of FlatGeobuf files: counts and selective filters read it instead of the file')
+  .argument('<files...>', 'local .fgb files')
+  .action(async (files: string[]) => {
+    for (const file of files) {
+      const started = performance.now();
+      const { columns, features } = await writeColumnsSidecar(resolve(file));
+      logger.info({ file, features, columns: columns.length, seconds: Math.round(performance.now() - started) / 1000 }, 'column sidecar written');
+    }
   });
 
 program.command('publish')

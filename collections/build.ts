@@ -5,6 +5,7 @@ import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FlatGeobufWriter, type ColumnSpec } from '../server/providers/flatgeobuf/writer.js';
 import { columnSpecs } from '../server/query/property-types.js';
+import { writeColumnsSidecar } from '../server/providers/flatgeobuf/columns-build.js';
 import type { Geometry } from 'geojson';
 import type { CollectionDefinition } from '../server/types.js';
 
@@ -80,6 +81,8 @@ export async function writeCollection(path: string, input: BuildInput, progress?
     progress?.tick(n);
     const temporalExtent = temporal.value();
     writer.finish({ metadata: temporalExtent ? { temporalExtent } : undefined });
+    // Column statistics and indexes for counts and selective filters (server/providers/flatgeobuf/columns.ts).
+    await writeColumnsSidecar(path);
     return n;
   } catch (error) {
     writer.abort();
@@ -99,8 +102,9 @@ export async function buildCollections(outDir: string, inputs: BuildInput[], pro
     for (const input of inputs) {
       counts[input.definition.id] = await writeCollection(join(staging, input.definition.source), input, progress);
     }
-    // Sidecars first, so that a reader opening a new .fgb finds its matching id index.
-    const files = readdirSync(staging).sort((a, b) => Number(b.endsWith('.ids')) - Number(a.endsWith('.ids')));
+    // Sidecars first, so that a reader opening a new .fgb finds its matching id index and columns.
+    const sidecar = (name: string) => Number(name.endsWith('.ids') || name.endsWith('.cols'));
+    const files = readdirSync(staging).sort((a, b) => sidecar(b) - sidecar(a));
     for (const file of files) renameSync(join(staging, file), join(outDir, file));
     return counts;
   } finally {
