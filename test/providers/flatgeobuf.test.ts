@@ -1,0 +1,68 @@
+// The provider suite on the FlatGeobuf provider: a local file with its column sidecar, the same
+// file without it (the scanning fallback), and the file and sidecar over HTTP byte ranges.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FlatGeobufProvider } from '../../server/providers/flatgeobuf/provider.js';
+import { staticOrigin, type Origin } from '../storage/origins.js';
+import { buildSuiteData, suiteDefinition } from './data.js';
+import { providerSuite } from './suite.js';
+
+let dir: string;
+let origin: Origin;
+const ready = (async () => {
+  dir = await buildSuiteData();
+  origin = await staticOrigin(dir);
+})();
+after(async () => {
+  await origin?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const options = { idProperties: suiteDefinition.idProperties, jsonColumns: ['tags'] };
+async function target(location: () => string, columns: boolean, expectColumns: boolean) {
+  await ready;
+  const provider = await FlatGeobufProvider.open(location(), { ...options, columns });
+  assert.equal(provider.hasColumns, expectColumns, 'sidecar in use');
+  return { provider, definition: suiteDefinition, close: () => provider.close() };
+}
+
+providerSuite('FlatGeobuf, local file, column sidecar', () => target(() => join(dir, 'points.fgb'), true, true));
+providerSuite('FlatGeobuf, local file, no sidecar (scan)', () => target(() => join(dir, 'points.fgb'), false, false));
+providerSuite('FlatGeobuf over HTTP ranges, column sidecar', () => target(() => `${origin.url}/points.fgb`, true, true));
+
+describe('column sidecar lifecycle', () => {
+  before(() => ready);
+
+  it('is written beside the file at build time, and read by ranges over HTTP', async () => {
+    origin.reset();
+    const provider = await FlatGeobufProvider.open(`${origin.url}/points.fgb`, options);
+    assert.ok(provider.hasColumns);
+    assert.equal(origin.traffic.whole.length, 0, 'no whole-file GET');
+    await provider.close();
+  });
+
+  it('a sidecar of another version of the file is ignored (queries scan, answers unchanged)', async () => {
+    const other = await buildSuiteData();
+    try {
+      // The same file name with one feature's bytes changed: the sidecar no longer matches.
+      copyFileSync(join(dir, 'points.fgb.cols'), join(other, 'points.fgb.cols'));
+      const fgb = join(other, 'points.fgb');
+      const { readFileSync } = await import('node:fs');
+      const bytes = readFileSync(fgb);
+      bytes[bytes.length - 10] ^= 0xff;
+      writeFileSync(fgb, bytes);
+      const provider = await FlatGeobufProvider.open(fgb, options);
+      assert.equal(provider.hasColumns, false);
+      await provider.close();
+      // Garbage in place of a sidecar: ignored too.
+      writeFileSync(join(other, 'points.fgb.cols'), 'not a sidecar');
+      const again = await FlatGeobufProvider.open(fgb, options);
+      assert.equal(again.hasColumns, false);
+      await again.close();
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+});
