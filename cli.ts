@@ -73,6 +73,7 @@ program.command('serve')
   .option('--hubeau-size <n>', "Hub'Eau-compatible API: default page size", number('hubeau size', 1), Number(process.env.HUBEAU_SIZE ?? 1000))
   .option('--hubeau-max-size <n>', "Hub'Eau-compatible API: largest page size", number('hubeau max size', 1), Number(process.env.HUBEAU_MAX_SIZE ?? 20000))
   .option('--hubeau-max-depth <n>', "Hub'Eau-compatible API: page × size limit, as Hub'Eau (0: none; cursor paging never has one)", number('hubeau max depth', 0), Number(process.env.HUBEAU_MAX_DEPTH ?? 20000))
+  .option('--count-limit <features>', 'items leave numberMatched out when counting would test more features than this (indexed conditions are always counted)', number('count limit', 0), Number(process.env.COUNT_LIMIT ?? 3_000_000))
   .option('--page-cache <MiB>', 'GeoJSON pages kept in memory per worker, served again without reading the data (0: none)', number('page cache', 0), Number(process.env.PAGE_CACHE_MIB ?? 64))
   .option('--no-compression', 'never compress answers (when a proxy in front compresses); or COMPRESSION=off')
   .option('--basemap <url>', 'online basemap of the maps instead of the offline one: a MapLibre style URL, or an XYZ raster template with {z}/{x}/{y}', process.env.BASEMAP)
@@ -146,7 +147,7 @@ program.command('serve')
     const app = createApp({
       observe: ops.observe,
       info: { ...SERVICE_INFO, baseUrl: options.baseUrl }, catalog: access ? access.catalog : () => catalog.catalog(), logger,
-      parts: domainParts({ hubeau: { defaultSize: options.hubeauSize, maxSize: options.hubeauMaxSize, maxDepth: options.hubeauMaxDepth }, pageCacheBytes: options.pageCache * 1024 * 1024, basemap: basemap(online) }), before: access?.before, pageCacheBytes: options.pageCache * 1024 * 1024, trustProxy: accessConfig?.trustProxy,
+      parts: domainParts({ hubeau: { defaultSize: options.hubeauSize, maxSize: options.hubeauMaxSize, maxDepth: options.hubeauMaxDepth }, pageCacheBytes: options.pageCache * 1024 * 1024, basemap: basemap(online) }), before: access?.before, pageCacheBytes: options.pageCache * 1024 * 1024, countLimit: options.countLimit, trustProxy: accessConfig?.trustProxy,
       compression: options.compression !== false && process.env.COMPRESSION !== 'off',
       mapSources: basemapSources(online),
       // Readiness on the whole data; restricted collections are counted, not named.

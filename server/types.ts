@@ -115,6 +115,11 @@ export interface ProviderQuery {
   limit: number;
   /** Whether numberMatched is wanted (may force a full pass when conditions are present). */
   count: boolean;
+  /**
+   * A count that would test more features than this is not made: numberMatched is then undefined
+   * (optional in OGC API – Features). Absent: always count.
+   */
+  countLimit?: number;
 }
 
 export interface ProviderResult {

@@ -99,7 +99,11 @@ function itemsHtml(p: ItemsPage): string {
 export interface ItemsOptions {
   /** Bytes of recently served GeoJSON pages kept per process (0: none). Default 64 MiB. */
   pageCacheBytes?: number;
+  /** numberMatched is left out when counting would test more features than this (see README). Default 3,000,000. */
+  countLimit?: number;
 }
+
+export const DEFAULT_COUNT_LIMIT = 3_000_000;
 
 export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [], options: ItemsOptions = {}): Router {
   const router = Router();
@@ -134,7 +138,7 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
     const itemsPlan = await plan(params, collection, false);
     const query: ProviderQuery = {
       bbox: itemsPlan.bbox, where: itemsPlan.where, predicate: and(itemsPlan.predicates), sort: itemsPlan.sort, properties: itemsPlan.properties,
-      offset, limit, count: false,
+      offset, limit, count: false, countLimit: options.countLimit ?? DEFAULT_COUNT_LIMIT,
     };
     const shape = composeShaper(itemsPlan.shapers);
     const provider = collection.provider;

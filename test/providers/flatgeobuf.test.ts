@@ -43,6 +43,22 @@ describe('column sidecar lifecycle', () => {
     await provider.close();
   });
 
+  it('countLimit: conditions the sidecar answers are always counted, a longer scan is not made', async () => {
+    const definition = suiteDefinition;
+    for (const columns of [true, false]) {
+      const provider = await FlatGeobufProvider.open(join(dir, 'points.fgb'), { ...options, columns });
+      const covered = await provider.query({ where: { definition, equals: { usage: ['IRR'] } }, offset: 0, limit: 5, count: true, countLimit: 10 });
+      for await (const _ of covered.features) { /* page */ }
+      assert.equal(typeof await covered.numberMatched(), columns ? 'number' : 'undefined');
+      const arrays = await provider.query({ where: { definition, equals: { tags: ['IRR'] } }, offset: 0, limit: 5, count: true, countLimit: 10 });
+      assert.equal((await (async () => { let n = 0; for await (const _ of arrays.features) n++; return n; })()), 5);
+      assert.equal(await arrays.numberMatched(), undefined);
+      const unlimited = await provider.query({ where: { definition, equals: { tags: ['IRR'] } }, offset: 0, limit: 5, count: true });
+      assert.ok((await unlimited.numberMatched())! > 5);
+      await provider.close();
+    }
+  });
+
   it('a sidecar of another version of the file is ignored (queries scan, answers unchanged)', async () => {
     const other = await buildSuiteData();
     try {

@@ -213,7 +213,8 @@ export class FlatGeobufProvider implements Provider {
       if (planned) return planned;
     }
     const mode: ReadMode = { predicate, full: true, lazy: true };
-    return this.predicatePage(candidates ? this.readIndices(candidates, mode) : this.readRange(0, this.layout.header.featuresCount - 1, mode), mode, query);
+    return this.predicatePage(candidates ? this.readIndices(candidates, mode) : this.readRange(0, this.layout.header.featuresCount - 1, mode), mode, query,
+      candidates ? candidates.length : this.layout.header.featuresCount);
   }
 
   /**
@@ -244,12 +245,13 @@ export class FlatGeobufProvider implements Provider {
     // Not selective: reading most of the file by position costs more than streaming it.
     if (positions.length > this.layout.header.featuresCount / 4) return undefined;
     const mode: ReadMode = { predicate, full: true, lazy: true };
-    return this.predicatePage(this.readIndices(positions, mode), mode, query);
+    return this.predicatePage(this.readIndices(positions, mode), mode, query, positions.length);
   }
 
   /** With a predicate: skip and fill the page, then (only if asked) keep counting, decoding from then on only what the predicate reads. */
-  private predicatePage(all: AsyncGenerator<Feature>, mode: ReadMode, query: ProviderQuery): ProviderResult {
+  private predicatePage(all: AsyncGenerator<Feature>, mode: ReadMode, query: ProviderQuery, tested: number): ProviderResult {
     const { offset, limit } = query;
+    const count = query.count && (query.countLimit === undefined || tested <= query.countLimit);
     const iterator = all[Symbol.asyncIterator]();
     let matched = 0;
     let done = false;
@@ -264,7 +266,7 @@ export class FlatGeobufProvider implements Provider {
     return {
       features: page(),
       numberMatched: async () => {
-        if (!query.count) { await iterator.return?.(undefined); return undefined; }
+        if (!count) { await iterator.return?.(undefined); return undefined; }
         mode.full = false;
         if (!done) for (let next = await iterator.next(); !next.done; next = await iterator.next()) matched++;
         return matched;
