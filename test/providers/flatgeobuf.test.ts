@@ -5,18 +5,27 @@ import assert from 'node:assert/strict';
 import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FlatGeobufProvider } from '../../server/providers/flatgeobuf/provider.js';
-import { staticOrigin, type Origin } from '../storage/origins.js';
+import { readFileSync } from 'node:fs';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { s3Client } from '../../server/storage/location.js';
+import { BUCKET, startS3, staticOrigin, type Origin, type S3Store } from '../storage/origins.js';
 import { buildSuiteData, suiteDefinition } from './data.js';
 import { providerSuite } from './suite.js';
 
 let dir: string;
 let origin: Origin;
+let s3: S3Store;
 const ready = (async () => {
   dir = await buildSuiteData();
   origin = await staticOrigin(dir);
+  s3 = await startS3();
+  for (const name of ['points.fgb', 'points.fgb.ids', 'points.fgb.cols']) {
+    await s3Client().send(new PutObjectCommand({ Bucket: BUCKET, Key: `suite/${name}`, Body: readFileSync(join(dir, name)) }));
+  }
 })();
 after(async () => {
   await origin?.close();
+  await s3?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -31,6 +40,7 @@ async function target(location: () => string, columns: boolean, expectColumns: b
 providerSuite('FlatGeobuf, local file, column sidecar', () => target(() => join(dir, 'points.fgb'), true, true));
 providerSuite('FlatGeobuf, local file, no sidecar (scan)', () => target(() => join(dir, 'points.fgb'), false, false));
 providerSuite('FlatGeobuf over HTTP ranges, column sidecar', () => target(() => `${origin.url}/points.fgb`, true, true));
+providerSuite('FlatGeobuf on S3 (s3rver), column sidecar', () => target(() => `s3://${BUCKET}/suite/points.fgb`, true, true));
 
 describe('column sidecar lifecycle', () => {
   before(() => ready);
@@ -65,7 +75,6 @@ describe('column sidecar lifecycle', () => {
       // The same file name with one feature's bytes changed: the sidecar no longer matches.
       copyFileSync(join(dir, 'points.fgb.cols'), join(other, 'points.fgb.cols'));
       const fgb = join(other, 'points.fgb');
-      const { readFileSync } = await import('node:fs');
       const bytes = readFileSync(fgb);
       bytes[bytes.length - 10] ^= 0xff;
       writeFileSync(fgb, bytes);
