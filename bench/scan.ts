@@ -2,8 +2,8 @@
 // process, one core: through the provider's query() as items asks it (declarative conditions),
 // with the column sidecar (`<file>.cols`) and without it (a scan decoding only the filtered
 // columns). "first" is the first query of a freshly opened provider (columns not yet loaded:
-// a never-seen filter); "median" of 3 more. Appends a section to bench/RESULTS.md.
-import { appendFileSync, existsSync } from 'node:fs';
+// a never-seen filter); "median" of 3 more. Replaces its section of bench/RESULTS.md.
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FlatGeobufProvider } from '../server/providers/flatgeobuf/provider.js';
@@ -33,6 +33,7 @@ async function time(provider: FlatGeobufProvider, where: QueryConditions): Promi
   return [performance.now() - started, matched];
 }
 
+const notes: string[] = [];
 const lines = ['', '## Attribute filters over a whole file (one process, one core)', '',
   `Command: \`npm run bench:scan\` (${new Date().toISOString().slice(0, 16)}Z, load average at start ${loadavg().map((l) => l.toFixed(1)).join(' / ')}). Collection \`chroniques\`;`,
   'first page (limit=10) and numberMatched, as `/items?…` asks the provider. "first": first query of a freshly opened provider',
@@ -41,6 +42,7 @@ const lines = ['', '## Attribute filters over a whole file (one process, one cor
 for (const dir of dirs) {
   const file = join(dir, 'chroniques.fgb');
   if (!existsSync(file)) { console.error(`skipping ${dir}: no chroniques.fgb`); continue; }
+  if (existsSync(`${file}.cols`)) notes.push(`${dir.split('/').pop()}: \`chroniques.fgb\` ${(statSync(file).size / 1048576).toFixed(0)} MiB, its sidecar \`chroniques.fgb.cols\` ${(statSync(`${file}.cols`).size / 1048576).toFixed(0)} MiB.`);
   for (const [name, where] of cases) {
     ColumnsSidecar.cache.clear();
     const withColumns = await FlatGeobufProvider.open(file, { idProperties: chroniques.idProperties });
@@ -59,4 +61,13 @@ for (const dir of dirs) {
     console.error(lines[lines.length - 1]);
   }
 }
-appendFileSync(join(ROOT, 'bench', 'RESULTS.md'), lines.join('\n') + '\n');
+lines.push('', ...notes.map((n) => `- ${n}`));
+// The section is replaced where it stands (appended the first time).
+const path = join(ROOT, 'bench', 'RESULTS.md');
+const text = readFileSync(path, 'utf8');
+const start = text.indexOf(lines[1]);
+const next = start < 0 ? -1 : text.indexOf('\n## ', start + lines[1].length);
+const section = lines.slice(1).join('\n') + '\n';
+const updated = start < 0 ? `${text}${lines.join('\n')}\n` : `${text.slice(0, start)}${section}${next < 0 ? '' : text.slice(next)}`;
+writeFileSync(`${path}.tmp`, updated);
+renameSync(`${path}.tmp`, path);
