@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // prelevements: serve the OGC API, build the default dataset, ingest Hub'Eau data.
+import { writeColumnsSidecar } from './server/providers/flatgeobuf/columns-build.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { MultiBar, SingleBar, Presets } from 'cli-progress';
 import { basename, resolve } from 'node:path';
@@ -73,6 +74,7 @@ program.command('serve')
   .option('--hubeau-size <n>', "Hub'Eau-compatible API: default page size", number('hubeau size', 1), Number(process.env.HUBEAU_SIZE ?? 1000))
   .option('--hubeau-max-size <n>', "Hub'Eau-compatible API: largest page size", number('hubeau max size', 1), Number(process.env.HUBEAU_MAX_SIZE ?? 20000))
   .option('--hubeau-max-depth <n>', "Hub'Eau-compatible API: page × size limit, as Hub'Eau (0: none; cursor paging never has one)", number('hubeau max depth', 0), Number(process.env.HUBEAU_MAX_DEPTH ?? 20000))
+  .option('--count-limit <features>', 'items leave numberMatched out when counting would test more features than this (indexed conditions are always counted)', number('count limit', 0), Number(process.env.COUNT_LIMIT ?? 3_000_000))
   .option('--page-cache <MiB>', 'GeoJSON pages kept in memory per worker, served again without reading the data (0: none)', number('page cache', 0), Number(process.env.PAGE_CACHE_MIB ?? 64))
   .option('--no-compression', 'never compress answers (when a proxy in front compresses); or COMPRESSION=off')
   .option('--basemap <url>', 'online basemap of the maps instead of the offline one: a MapLibre style URL, or an XYZ raster template with {z}/{x}/{y}', process.env.BASEMAP)
@@ -149,7 +151,7 @@ program.command('serve')
     const app = createApp({
       observe: ops.observe,
       info: { ...SERVICE_INFO, baseUrl: options.baseUrl }, catalog: access ? access.catalog : () => catalog.catalog(), logger,
-      parts: domainParts({ hubeau: { defaultSize: options.hubeauSize, maxSize: options.hubeauMaxSize, maxDepth: options.hubeauMaxDepth }, pageCacheBytes: options.pageCache * 1024 * 1024, basemap: basemap(online) }), before: access?.before, pageCacheBytes: options.pageCache * 1024 * 1024, trustProxy: accessConfig?.trustProxy,
+      parts: domainParts({ hubeau: { defaultSize: options.hubeauSize, maxSize: options.hubeauMaxSize, maxDepth: options.hubeauMaxDepth }, pageCacheBytes: options.pageCache * 1024 * 1024, basemap: basemap(online) }), before: access?.before, pageCacheBytes: options.pageCache * 1024 * 1024, countLimit: options.countLimit, trustProxy: accessConfig?.trustProxy,
       compression: options.compression !== false && process.env.COMPRESSION !== 'off',
       mapSources: basemapSources(online),
       // Readiness on the whole data; restricted collections are counted, not named.
@@ -196,6 +198,17 @@ program.command('build-data')
       version = resolveDataDir(resolve(options.out));
     } else version = (await publishBuild(options.out, (dir) => build(dir, options.scale), logger)).version;
     if (options.redis) await announceDataVersion(options.redis, version, logger);
+  });
+
+program.command('build-columns')
+  .description('write (or rewrite) the column sidecar <file>.cols of FlatGeobuf files: counts and selective filters read it instead of the file')
+  .argument('<files...>', 'local .fgb files')
+  .action(async (files: string[]) => {
+    for (const file of files) {
+      const started = performance.now();
+      const { columns, features } = await writeColumnsSidecar(resolve(file));
+      logger.info({ file, features, columns: columns.length, seconds: Math.round(performance.now() - started) / 1000 }, 'column sidecar written');
+    }
   });
 
 program.command('publish')

@@ -3,9 +3,11 @@
 // once every collection has been written, so a failed build leaves the previous data untouched.
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ColumnType, FlatGeobufWriter, type ColumnSpec } from '../server/providers/flatgeobuf/writer.js';
+import { FlatGeobufWriter, type ColumnSpec } from '../server/providers/flatgeobuf/writer.js';
+import { columnSpecs } from '../server/query/property-types.js';
+import { writeColumnsSidecar } from '../server/providers/flatgeobuf/columns-build.js';
 import type { Geometry } from 'geojson';
-import type { CollectionDefinition, PropertyDefinition } from '../server/types.js';
+import type { CollectionDefinition } from '../server/types.js';
 
 /** A record to write: a GeoJSON geometry when given (polygons), else a point from lon/lat. */
 export interface SourceRecord { properties: Record<string, unknown>; lon: number | null; lat: number | null; geometry?: Geometry | null }
@@ -23,17 +25,8 @@ export interface BuildProgress {
   stop(): void;
 }
 
-const COLUMN_TYPES: Record<PropertyDefinition['type'], ColumnType> = {
-  string: ColumnType.String,
-  integer: ColumnType.Int,
-  number: ColumnType.Double,
-  boolean: ColumnType.Bool,
-  date: ColumnType.String, // Hub'Eau dates are kept as written (AAAA-MM-JJ), placeholders included
-  array: ColumnType.Json,
-};
-
 export function columnsOf(definition: CollectionDefinition): ColumnSpec[] {
-  return definition.properties.map((p) => ({ name: p.name, type: COLUMN_TYPES[p.type], title: p.title, description: p.description, nullable: p.nullable ?? true }));
+  return columnSpecs(definition.properties);
 }
 
 function featureId(definition: CollectionDefinition, properties: Record<string, unknown>): string {
@@ -88,6 +81,8 @@ export async function writeCollection(path: string, input: BuildInput, progress?
     progress?.tick(n);
     const temporalExtent = temporal.value();
     writer.finish({ metadata: temporalExtent ? { temporalExtent } : undefined });
+    // Column statistics and indexes for counts and selective filters (server/providers/flatgeobuf/columns.ts).
+    await writeColumnsSidecar(path);
     return n;
   } catch (error) {
     writer.abort();
@@ -107,8 +102,9 @@ export async function buildCollections(outDir: string, inputs: BuildInput[], pro
     for (const input of inputs) {
       counts[input.definition.id] = await writeCollection(join(staging, input.definition.source), input, progress);
     }
-    // Sidecars first, so that a reader opening a new .fgb finds its matching id index.
-    const files = readdirSync(staging).sort((a, b) => Number(b.endsWith('.ids')) - Number(a.endsWith('.ids')));
+    // Sidecars first, so that a reader opening a new .fgb finds its matching id index and columns.
+    const sidecar = (name: string) => Number(name.endsWith('.ids') || name.endsWith('.cols'));
+    const files = readdirSync(staging).sort((a, b) => sidecar(b) - sidecar(a));
     for (const file of files) renameSync(join(staging, file), join(outDir, file));
     return counts;
   } finally {

@@ -41,6 +41,8 @@ export interface AppOptions {
   before?: express.RequestHandler[];
   /** Bytes of recently served GeoJSON pages kept in memory (0 disables). Default 64 MiB. */
   pageCacheBytes?: number;
+  /** numberMatched of items is left out when counting would test more features than this (default 3,000,000). */
+  countLimit?: number;
   /** gzip/brotli by Accept-Encoding (default on; off when a proxy in front compresses). */
   compression?: boolean;
   /** Sources an online basemap loads from, allowed by the Content-Security-Policy (images, data). */
@@ -101,7 +103,7 @@ export function createApp(options: AppOptions): express.Express {
   app.use(landingRouter(ctx, some(parts.map((p) => p.openapi)), (base) => parts.flatMap((p) => p.landingLinks?.(base) ?? []),
     (base, lang) => some(parts.map((p) => p.landingNote?.(base, lang)))));
   app.use(collectionsRouter(ctx, some(parts.map((p) => p.collection))));
-  app.use(itemsRouter(ctx, some(parts.map((p) => p.items)), { pageCacheBytes: options.pageCacheBytes }));
+  app.use(itemsRouter(ctx, some(parts.map((p) => p.items)), { pageCacheBytes: options.pageCacheBytes, countLimit: options.countLimit }));
 
   app.use((req: Request) => { throw new NotFound(`Ressource « ${req.path} » inconnue`); });
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

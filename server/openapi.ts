@@ -1,7 +1,7 @@
 // OpenAPI 3.0 document built from the same collection definitions the routes serve.
 import type { Catalog } from './catalog.js';
 import type { ServiceInfo } from './context.js';
-import type { PropertyDefinition } from './types.js';
+import { propertyParameterSchema } from './query/property-types.js';
 
 export interface OpenApiParameter { name: string; in: 'query'; description: string; required?: boolean; style?: string; explode?: boolean; schema: Record<string, unknown> }
 
@@ -16,15 +16,6 @@ export interface OpenApiContribution {
 }
 
 const exception = { description: 'Erreur', content: { 'application/json': { schema: { $ref: '#/components/schemas/exception' } } } };
-
-function propertySchema(p: PropertyDefinition): Record<string, unknown> {
-  switch (p.type) {
-    case 'integer': return { type: 'integer' };
-    case 'number': return { type: 'number' };
-    case 'boolean': return { type: 'boolean' };
-    default: return p.enum ? { type: 'string', enum: Object.keys(p.enum) } : { type: 'string' };
-  }
-}
 
 export function buildOpenApi(info: ServiceInfo, base: string, catalog: Catalog, contributions: OpenApiContribution[]): Record<string, unknown> {
   const core: OpenApiParameter[] = [
@@ -55,7 +46,7 @@ export function buildOpenApi(info: ServiceInfo, base: string, catalog: Catalog, 
   for (const { definition } of catalog.list()) {
     const id = definition.id;
     const propertyParameters: OpenApiParameter[] = definition.properties.filter((p) => p.queryable !== false).map((p) => ({
-      name: p.name, in: 'query', description: `${p.title} (égalité ; plusieurs valeurs séparées par des virgules)`, schema: propertySchema(p),
+      name: p.name, in: 'query', description: `${p.title} (égalité ; plusieurs valeurs séparées par des virgules)`, schema: propertyParameterSchema(p),
     }));
     paths[`/collections/${id}`] = { get: { summary: definition.title, operationId: `describe_${id}`, tags: [id], parameters: core, responses: { 200: { description: 'Collection' }, 404: exception } } };
     paths[`/collections/${id}/items`] = { get: {

@@ -4,8 +4,7 @@ import type { Router } from 'express';
 import type { ServerContext } from './context.js';
 import type { Link } from './formats/geojson.js';
 import type { OpenApiContribution } from './openapi.js';
-import type { CollectionDecorator } from './routes/collections.js';
-import type { ItemsExtension } from './routes/items.js';
+import type { CollectionDecorator, ItemsExtension } from './query/extensions.js';
 
 export interface ApiPart {
   name: string;

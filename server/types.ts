@@ -1,5 +1,9 @@
 // Types shared by the generic engine. Nothing here knows about water.
 import type { Geometry } from 'geojson';
+import type { Node } from './cql2/ast.js';
+import type { CrsInfo } from './crs/index.js';
+import type { Interval } from './params/datetime.js';
+import type { SortKey } from './sort.js';
 
 export type PropertyType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'array';
 
@@ -79,15 +83,43 @@ export function withNeeds(test: (feature: Feature) => boolean, properties: strin
   return Object.assign(test, { needs: { properties, geometry } });
 }
 
+/**
+ * Declarative conditions of a query, all ANDed; typed against `definition`. A provider may look
+ * into them (indexes, push-down); `wherePredicate` (server/query/predicate.ts) turns them into
+ * the equivalent predicate for providers that can only scan.
+ */
+export interface QueryConditions {
+  /** The collection the conditions are typed against (property types, temporal properties). */
+  definition: CollectionDefinition;
+  /** CQL2 tree (server/cql2), geometry literals in `filterCrs` (CRS84 when absent). */
+  filter?: Node;
+  filterCrs?: CrsInfo;
+  /** Instant or interval (ms, open ends null) meeting the collection's temporal interval. */
+  datetime?: Interval;
+  /** property → accepted values (typed): equal to one of them; for an array property, holding one. */
+  equals?: Record<string, unknown[]>;
+}
+
 export interface ProviderQuery {
   /** Bounding box in the storage CRS (CRS84): pushed down to the spatial index. */
   bbox?: Rect;
-  /** Filter applied after decoding. */
+  /** Declarative conditions (see QueryConditions). */
+  where?: QueryConditions;
+  /** An opaque extra condition (views, APIs mapped onto closures), ANDed with `where`. */
   predicate?: FeaturePredicate;
+  /** Order of the result (default storage order); see server/query/run.ts for the generic fallback. */
+  sort?: SortKey[];
+  /** Properties the caller will read (a hint: a provider may decode only these). */
+  properties?: string[];
   offset: number;
   limit: number;
-  /** Whether numberMatched is wanted (forces a full pass when a predicate is present). */
+  /** Whether numberMatched is wanted (may force a full pass when conditions are present). */
   count: boolean;
+  /**
+   * A count that would test more features than this is not made: numberMatched is then undefined
+   * (optional in OGC API – Features). Absent: always count.
+   */
+  countLimit?: number;
 }
 
 export interface ProviderResult {

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Geometry } from 'geojson';
 import type { ServedCollection } from './catalog.js';
 import { OgcError } from './errors.js';
-import { and } from './plan.js';
+import { and, hasConditions } from './query/predicate.js';
 import { filterPredicate } from './routes/filter.js';
 import { batchesOf, withNeeds, type CollectionDefinition, type Feature, type FeaturePredicate, type Provider, type ProviderQuery, type ProviderResult, type ProviderStats, type Rect, type ScanOptions } from './types.js';
 
@@ -131,7 +131,7 @@ export class ViewProvider implements Provider {
   async query(query: ProviderQuery): Promise<ProviderResult> {
     const predicate = and([this.predicate, query.predicate]);
     const bbox = intersect(this.bbox, query.bbox);
-    if (query.count && this.predicate && !query.predicate && !query.bbox) {
+    if (query.count && this.predicate && !hasConditions(query) && !query.bbox) {
       // The whole view: its count is known from stats, no second pass.
       const result = await this.source.query({ ...query, predicate, bbox, count: false });
       return { features: this.trimAll(result.features), numberMatched: async () => { await result.numberMatched(); return (await this.stats()).featuresCount; } };

@@ -13,7 +13,7 @@ import type { ApiPart } from '../part.js';
 import { astPredicate } from '../routes/filter.js';
 import { MAX_SORTED_DEPTH } from '../routes/items.js';
 import { compareBy, topK } from '../sort.js';
-import type { Feature, FeaturePredicate, Rect } from '../types.js';
+import type { Feature, FeaturePredicate, QueryConditions, Rect } from '../types.js';
 import { CompatParameterError, PAGING_PARAMETERS, parametersToCql2, spatialParameters, type CompatApi, type CompatEndpoint } from './api.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { compatPaths } from './openapi.js';
@@ -58,14 +58,15 @@ function linkBase(ctx: ServerContext, req: Request): string {
   return baseUrl(ctx, req);
 }
 
-interface Planned { predicate?: FeaturePredicate; bbox?: Rect; filterKey: string }
+interface Planned { predicate?: FeaturePredicate; bbox?: Rect; filterKey: string; where?: QueryConditions }
 
 function plan(endpoint: CompatEndpoint, collection: ServedCollection, params: Record<string, string>): Planned {
   const ast = parametersToCql2(endpoint, collection.definition, params);
   const filterKey = new URLSearchParams(Object.entries(params).filter(([k]) => !PAGING_PARAMETERS.includes(k)).sort()).toString();
   if (!ast) return { filterKey };
   try {
-    return { ...astPredicate(ast, collection.definition), filterKey };
+    // The tree goes to the provider too (`where`): its column sidecar can answer counts and pages.
+    return { ...astPredicate(ast, collection.definition), filterKey, where: { definition: collection.definition, filter: ast } };
   } catch (error) {
     if (error instanceof Cql2Error) throw new CompatParameterError('', error.message);
     throw error;
@@ -161,7 +162,7 @@ export function compatPart(api: CompatApi, options: CompatOptions = {}): ApiPart
         features = top.slice(offset);
         count = n;
       } else {
-        const result = await collection.provider.query({ bbox: planned.bbox, predicate: planned.predicate, offset, limit: size, count: count === undefined });
+        const result = await collection.provider.query({ bbox: planned.bbox, where: planned.where, offset, limit: size, count: count === undefined });
         features = [];
         for await (const f of result.features) features.push(f);
         count ??= await result.numberMatched();

@@ -91,3 +91,8 @@ export function compile(expr: Node, ctx: CompileContext): FeaturePredicate {
   const fn = compileBool(expr, new Scope(ctx));
   return (f) => fn(f) === true;
 }
+
+/** The same, three-valued (true / false / null = unknown): lets an index evaluate any subtree exactly. */
+export function compileTri(expr: Node, ctx: CompileContext): (f: import('../types.js').Feature) => Tri {
+  return compileBool(expr, new Scope(ctx));
+}

@@ -10,7 +10,7 @@ export type * from './ast.js';
 export { Cql2Error, MAX_COORDINATES, MAX_DEPTH, MAX_FILTER_LENGTH, MAX_LIST_ITEMS, type Cql2Position } from './errors.js';
 export { parseText } from './text.js';
 export { parseJson } from './json.js';
-export { compile } from './evaluate.js';
+export { compile, compileTri } from './evaluate.js';
 export type { CompileContext } from './scope.js';
 export { extractBbox, usedProperties, type BboxOptions } from './plan.js';
 

@@ -8,27 +8,17 @@ import type { ServedCollection } from '../catalog.js';
 import { parseCrs } from '../crs/index.js';
 import { FeatureEncoder } from '../providers/flatgeobuf/encode.js';
 import { MAGIC } from '../providers/flatgeobuf/format.js';
-import { buildHeader, ColumnType, columnMetas, type ColumnSpec } from '../providers/flatgeobuf/writer.js';
-import type { Feature, PropertyDefinition } from '../types.js';
+import { buildHeader, columnMetas } from '../providers/flatgeobuf/writer.js';
+import { columnSpecs } from '../query/property-types.js';
+import type { Feature } from '../types.js';
 import { exportFeatures, exportProperties } from './export.js';
 import type { FeatureShaper } from './geojson.js';
 import { BufferedByteWriter } from './stream.js';
 
 export const FLATGEOBUF_MEDIA_TYPE = 'application/flatgeobuf';
 
-// The mapping the data build uses (collections/build.ts), so exports read like the stored files.
-const COLUMN_TYPES: Record<PropertyDefinition['type'], ColumnType> = {
-  string: ColumnType.String,
-  integer: ColumnType.Int,
-  number: ColumnType.Double,
-  boolean: ColumnType.Bool,
-  date: ColumnType.String,
-  array: ColumnType.Json,
-};
-
-export function columnSpecs(properties: PropertyDefinition[]): ColumnSpec[] {
-  return properties.map((p) => ({ name: p.name, type: COLUMN_TYPES[p.type], title: p.title, description: p.description, nullable: p.nullable ?? true }));
-}
+// The mapping the data build uses (server/query/property-types.ts), so exports read like the stored files.
+export { columnSpecs };
 
 /**
  * EPSG code of the output geometries, from the Content-Crs the crs part set. FlatGeobuf stores

@@ -6,12 +6,13 @@ import type { Link } from '../formats/geojson.js';
 import { mapScript, templatePage } from '../formats/html.js';
 import { formatLabel, langOf, t, varyOnNegotiation, type Lang } from '../i18n.js';
 import { negotiate } from '../params/format.js';
+import type { CollectionDecorator } from '../query/extensions.js';
 
 export const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
 const META_FORMATS = [{ key: 'json', mediaType: 'application/json' }, { key: 'html', mediaType: 'text/html' }];
 
-/** Extension point: other parts (CRS, tiles, filtering) add fields and links to a collection. */
-export type CollectionDecorator = (doc: Record<string, any>, collection: ServedCollection, base: string) => void;
+// The contract lives in server/query/extensions.ts; re-exported for the parts that import it from here.
+export type { CollectionDecorator };
 
 export async function collectionDocument(ctx: ServerContext, collection: ServedCollection, base: string, decorators: CollectionDecorator[]): Promise<Record<string, any>> {
   const { definition } = collection;

@@ -3,14 +3,13 @@
 import { Router } from 'express';
 import { baseUrl, collectionOr404, queryStrings, type ServerContext } from '../context.js';
 import { InvalidParameterValue } from '../errors.js';
-import type { Geometry } from 'geojson';
-import { compile, Cql2Error, CQL2_CONFORMANCE, extractBbox, parseFilter, usedProperties, type FilterLang, type Node } from '../cql2/index.js';
-import { CRS84, CrsError, isCrs84, isLonLatEquivalent, makeTransformer, parseCrs, transformRect, type CrsInfo } from '../crs/index.js';
+import { Cql2Error, CQL2_CONFORMANCE } from '../cql2/index.js';
 import type { ApiPart } from '../part.js';
 import type { SortKey } from '../sort.js';
-import { withNeeds, type CollectionDefinition, type FeaturePredicate, type Rect } from '../types.js';
+import type { CollectionDefinition } from '../types.js';
+import { astPredicate, filterPredicate, intersectRect, parseFilterParams } from '../query/predicate.js';
 import type { ServedCollection } from '../catalog.js';
-import { propertyJsonSchema } from './schema.js';
+import { propertyJsonSchema } from '../query/property-types.js';
 import { collectionCrumbs, schemaPage } from '../formats/html.js';
 import { langOf, t, varyOnNegotiation } from '../i18n.js';
 import { wantsHtml } from '../params/format.js';
@@ -22,57 +21,8 @@ export const FILTER_CONFORMANCE = [
   'http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/sorting',
 ];
 
-function intersect(a: Rect | undefined, b: Rect | undefined): Rect | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  return { minX: Math.max(a.minX, b.minX), minY: Math.max(a.minY, b.minY), maxX: Math.min(a.maxX, b.maxX), maxY: Math.min(a.maxY, b.maxY) };
-}
-
-/** Compiles `filter` for a collection; shared by items and tiles. */
-export function filterPredicate(params: Record<string, string>, definition: CollectionDefinition): { predicate?: FeaturePredicate; bbox?: Rect } {
-  const text = params.filter;
-  const lang = (params['filter-lang'] ?? 'cql2-text') as FilterLang;
-  if (lang !== 'cql2-text' && lang !== 'cql2-json') throw new InvalidParameterValue('filter-lang', `« ${lang} » : cql2-text ou cql2-json attendu`);
-  let filterCrs = CRS84;
-  if (params['filter-crs'] !== undefined) {
-    try { filterCrs = parseCrs(params['filter-crs']); } catch (error) {
-      if (error instanceof CrsError) throw new InvalidParameterValue('filter-crs', error.message);
-      throw error;
-    }
-  }
-  if (text === undefined) return {};
-  try {
-    return astPredicate(parseFilter(text, lang), definition, filterCrs);
-  } catch (error) {
-    if (error instanceof Cql2Error) throw new InvalidParameterValue('filter', error.message);
-    throw error;
-  }
-}
-
-/**
- * A CQL2 tree compiled for a collection: the predicate (with the properties it reads) and the
- * box the R-tree can use. Shared by `filter` and by APIs that map their own parameters onto CQL2.
- * Throws Cql2Error.
- */
-export function astPredicate(ast: Node, definition: CollectionDefinition, filterCrs: CrsInfo = CRS84): { predicate: FeaturePredicate; bbox?: Rect } {
-  // Literals in CRS84 or EPSG:4326 are converted once (an axis swap at most). In a projected
-  // filter-crs, features are converted instead: a literal's straight edges stay straight where drawn.
-  const projected = !isLonLatEquivalent(filterCrs);
-  const transformGeometry: ((g: Geometry) => Geometry) | undefined = isCrs84(filterCrs) || projected ? undefined : makeTransformer(filterCrs, CRS84);
-  const featureTransform = projected ? makeTransformer(CRS84, filterCrs) : undefined;
-  const test = compile(ast, {
-    properties: new Map(definition.properties.map((p) => [p.name, { type: p.type }])),
-    temporal: definition.temporal,
-    transformGeometry,
-    featureTransform,
-  });
-  const used = usedProperties(ast);
-  const known = new Set(definition.properties.map((p) => p.name));
-  const predicate = withNeeds(test, used.filter((p) => known.has(p)), used.some((p) => !known.has(p)));
-  // The R-tree wants a CRS84 rectangle holding every candidate: the literal's envelope, transformed.
-  const envelope = extractBbox(ast, { transformGeometry });
-  return { predicate, bbox: envelope && projected ? transformRect(envelope, filterCrs, CRS84) : envelope };
-}
+// Compiling a filter is the engine's (server/query/predicate.ts); tiles, views and compat import it from here too.
+export { astPredicate, filterPredicate };
 
 function parseSortby(raw: string | undefined, definition: CollectionDefinition): SortKey[] | undefined {
   if (raw === undefined) return undefined;
@@ -148,16 +98,24 @@ export const filterPart: ApiPart = {
     featureParameters: ['properties', 'skipGeometry'],
     apply(params, collection, plan) {
       const { definition } = collection;
-      const { predicate, bbox } = filterPredicate(params, definition);
-      if (predicate) {
-        plan.predicates.push(predicate);
-        plan.bbox = intersect(plan.bbox, bbox);
+      const parsed = parseFilterParams(params);
+      if (parsed) {
+        // Typed now, so that a bad filter is a 400 here; providers get the tree (indexes) and compile it once.
+        let bbox;
+        try { ({ bbox } = astPredicate(parsed.ast, definition, parsed.crs)); } catch (error) {
+          if (error instanceof Cql2Error) throw new InvalidParameterValue('filter', error.message);
+          throw error;
+        }
+        plan.where.filter = parsed.ast;
+        plan.where.filterCrs = parsed.crs;
+        plan.bbox = intersectRect(plan.bbox, bbox);
       }
       plan.sort = parseSortby(params.sortby, definition);
       if (params.properties !== undefined) {
         const known = new Set(definition.properties.map((p) => p.name));
         const wanted = params.properties.split(',').map((p) => p.trim()).filter((p) => p !== '');
         for (const name of wanted) if (!known.has(name)) throw new InvalidParameterValue('properties', `propriété « ${name} » inconnue`);
+        plan.properties = wanted;
         plan.shapers.push((f) => ({ ...f, properties: Object.fromEntries(wanted.map((name) => [name, f.properties?.[name] ?? null])) }));
       }
       if (parseBoolean('skipGeometry', params.skipGeometry)) plan.shapers.push((f) => ({ ...f, geometry: null as any }));

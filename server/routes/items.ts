@@ -12,36 +12,17 @@ import { parseBbox } from '../params/bbox.js';
 import { parseDatetime } from '../params/datetime.js';
 import { negotiate, type FormatChoice } from '../params/format.js';
 import { parseLimit, parseOffset } from '../params/limit.js';
-import { and, datetimePredicate, propertyPredicate } from '../plan.js';
-import { batchesOf, type Feature, type FeaturePredicate, type Provider, type ProviderResult, type Rect } from '../types.js';
-import { compareBy, SortOrders, topK, type SortKey } from '../sort.js';
+import { and, parseEquals } from '../query/predicate.js';
+import { MAX_SORTED_DEPTH, runQuery } from '../query/run.js';
+import type { ItemsExtension, ItemsFormat, ItemsPlan } from '../query/extensions.js';
+import type { Feature, ProviderQuery, ProviderResult } from '../types.js';
 import { etagMatches, PageCache } from '../page-cache.js';
+import { SortOrders } from '../sort.js';
 import { sendEncoded } from '../compression.js';
 
-export interface ItemsPlan {
-  bbox?: Rect;
-  predicates: (FeaturePredicate | undefined)[];
-  /** Applied in order to each output feature (property selection, reprojection…). */
-  shapers: ((f: GeoJsonFeature) => GeoJsonFeature)[];
-  headers: Record<string, string>;
-  /** sortby: the page is the best offset+limit of a full scan (bounded heap). */
-  sort?: SortKey[];
-}
-
-/** A standard part that adds query parameters to items (and feature) requests. */
-export interface ItemsExtension {
-  parameters: string[];
-  /** Parameters also accepted on a single feature. */
-  featureParameters?: string[];
-  apply(params: Record<string, string>, collection: ServedCollection, plan: ItemsPlan): void | Promise<void>;
-  /** Extra output formats for items (CSV, FlatGeobuf…). */
-  formats?: ItemsFormat[];
-}
-
-export interface ItemsFormat extends FormatChoice {
-  /** Streams the whole result; `page` gives features of the current page. */
-  write(res: Response, features: AsyncIterable<Feature>, shape: FeatureShaper, collection: ServedCollection, fileName?: string): Promise<void>;
-}
+// The contracts live in server/query/; re-exported for the parts that import them from here.
+export type { ItemsExtension, ItemsFormat, ItemsPlan };
+export { MAX_SORTED_DEPTH };
 
 const CORE_ITEMS_PARAMETERS = ['f', 'limit', 'offset', 'bbox', 'datetime'];
 const BASE_FORMATS: FormatChoice[] = [
@@ -58,27 +39,6 @@ class CountCache {
     this.entries.set(key, value);
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
   }
-}
-
-/** Sorted pages keep offset+limit features in memory: past this depth, ask for a filter instead. */
-export const MAX_SORTED_DEPTH = 100_000;
-
-/**
- * A sorted page: from the query's cached sort order when the provider reads by position (any offset
- * costs one page's reads), else the best offset+limit of a full scan in a bounded heap.
- */
-async function sortedPage(orders: SortOrders, key: string, provider: Provider, bbox: Rect | undefined, predicate: FeaturePredicate | undefined,
-  offset: number, limit: number, keys: SortKey[]): Promise<ProviderResult> {
-  if (provider.readAt) {
-    const readAt = provider.readAt.bind(provider);
-    const source = { scan: (properties: string[]) => batchesOf(provider, bbox, predicate, { properties }), readAt };
-    const order = await orders.order(key, source, keys);
-    if (order) return { features: SortOrders.page(source, order, offset, limit), numberMatched: async () => order.count };
-  }
-  if (offset + limit > MAX_SORTED_DEPTH) throw new InvalidParameterValue('offset', `avec sortby, offset + limit ne peut dépasser ${MAX_SORTED_DEPTH} ; affinez le filtre`);
-  const { top, count } = await topK(provider.scan(bbox, predicate), offset + limit, compareBy(keys));
-  async function* page() { yield* top.slice(offset); }
-  return { features: page(), numberMatched: async () => count };
 }
 
 const numberSets = new WeakMap<object, Set<string>>();
@@ -140,7 +100,11 @@ function itemsHtml(p: ItemsPage): string {
 export interface ItemsOptions {
   /** Bytes of recently served GeoJSON pages kept per process (0: none). Default 64 MiB. */
   pageCacheBytes?: number;
+  /** numberMatched is left out when counting would test more features than this (see README). Default 3,000,000. */
+  countLimit?: number;
 }
+
+export const DEFAULT_COUNT_LIMIT = 3_000_000;
 
 export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [], options: ItemsOptions = {}): Router {
   const router = Router();
@@ -151,11 +115,15 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
   const formats = [...BASE_FORMATS, ...extraFormats];
 
   async function plan(params: Record<string, string>, collection: ServedCollection, forFeature: boolean): Promise<ItemsPlan> {
-    const result: ItemsPlan = { predicates: [], shapers: [], headers: {} };
+    const result: ItemsPlan = { where: { definition: collection.definition }, predicates: [], shapers: [], headers: {} };
     if (!forFeature) {
       result.bbox = parseBbox(params.bbox);
-      result.predicates.push(datetimePredicate(collection.definition, parseDatetime(params.datetime)));
-      result.predicates.push(propertyPredicate(collection.definition, params));
+      const datetime = parseDatetime(params.datetime);
+      if (datetime) {
+        if (!collection.definition.temporal) throw new InvalidParameterValue('datetime', "cette collection n'a pas de propriété temporelle");
+        result.where.datetime = datetime;
+      }
+      result.where.equals = parseEquals(collection.definition, params);
     }
     for (const extension of extensions) await extension.apply(params, collection, result);
     return result;
@@ -170,7 +138,10 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
     const offset = parseOffset(params.offset);
     const format = negotiate(req, formats);
     const itemsPlan = await plan(params, collection, false);
-    const predicate = and(itemsPlan.predicates);
+    const query: ProviderQuery = {
+      bbox: itemsPlan.bbox, where: itemsPlan.where, predicate: and(itemsPlan.predicates), sort: itemsPlan.sort, properties: itemsPlan.properties,
+      offset, limit, count: false, countLimit: options.countLimit ?? DEFAULT_COUNT_LIMIT,
+    };
     const shape = composeShaper(itemsPlan.shapers);
     const provider = collection.provider;
     const base = baseUrl(ctx, req);
@@ -178,9 +149,10 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
     res.set(itemsPlan.headers);
     varyOnNegotiation(res, format.key === 'html');
     // A sort order is the same for every page and format of one query on one data version.
-    const orderKey = async () => {
-      const { limit: _l, offset: _o, f: _f, properties: _p, skipGeometry: _s, crs: _c, ...query } = params;
-      return `${definition.id}|${ctx.dataVersion?.() ?? ''}|${(await provider.stats()).version}|${new URLSearchParams(Object.entries(query).sort()).toString()}`;
+    const sortCache = async () => {
+      if (!itemsPlan.sort) return undefined;
+      const { limit: _l, offset: _o, f: _f, properties: _p, skipGeometry: _s, crs: _c, ...rest } = params;
+      return { orders, key: `${definition.id}|${ctx.dataVersion?.() ?? ''}|${(await provider.stats()).version}|${new URLSearchParams(Object.entries(rest).sort()).toString()}` };
     };
 
     const extra = extraFormats.find((f) => f.key === format.key);
@@ -188,9 +160,7 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
       // Streaming formats: the page (offset/limit), or the whole result when limit is absent.
       const wholeResult = params.limit === undefined;
       if (wholeResult && itemsPlan.sort) throw new InvalidParameterValue('sortby', 'un export complet trié demande un paramètre limit');
-      const result = itemsPlan.sort
-        ? await sortedPage(orders, await orderKey(), provider, itemsPlan.bbox, predicate, offset, limit, itemsPlan.sort)
-        : await provider.query({ bbox: itemsPlan.bbox, predicate, offset, limit: wholeResult ? Number.MAX_SAFE_INTEGER : limit, count: false });
+      const result = await runQuery(provider, itemsPlan.sort ? query : { ...query, limit: wholeResult ? Number.MAX_SAFE_INTEGER : limit }, await sortCache());
       await extra.write(res, result.features, shape, collection);
       return;
     }
@@ -214,9 +184,7 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
     const { limit: _l, offset: _o, f: _f, ...filterParams } = params;
     const countKey = `${definition.id}|${version}|${new URLSearchParams(Object.entries(filterParams).sort()).toString()}`;
     const cached = counts.get(countKey);
-    const result: ProviderResult = itemsPlan.sort
-      ? await sortedPage(orders, await orderKey(), provider, itemsPlan.bbox, predicate, offset, limit, itemsPlan.sort)
-      : await provider.query({ bbox: itemsPlan.bbox, predicate, offset, limit, count: cached === undefined });
+    const result: ProviderResult = await runQuery(provider, { ...query, count: cached === undefined }, await sortCache());
 
     // Paging stays on the version it started on: next/prev (and self) carry it.
     const pin = pinned ? { v: pinned } : {};

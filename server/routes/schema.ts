@@ -7,26 +7,12 @@ import type { ApiPart } from '../part.js';
 import { collectionCrumbs, schemaPage } from '../formats/html.js';
 import { langOf, t, varyOnNegotiation } from '../i18n.js';
 import { wantsHtml } from '../params/format.js';
-import type { CollectionDefinition, PropertyDefinition } from '../types.js';
+import type { CollectionDefinition } from '../types.js';
+import { propertyJsonSchema } from '../query/property-types.js';
 
 export const SCHEMA_MEDIA_TYPE = 'application/schema+json';
 
-export function propertyJsonSchema(p: PropertyDefinition): Record<string, unknown> {
-  const base: Record<string, unknown> = { title: p.title };
-  if (p.description) base.description = p.description;
-  switch (p.type) {
-    case 'integer': Object.assign(base, { type: 'integer' }); break;
-    case 'number': Object.assign(base, { type: 'number' }); break;
-    case 'boolean': Object.assign(base, { type: 'boolean' }); break;
-    case 'date': Object.assign(base, { type: 'string', format: 'date' }); break;
-    case 'array': Object.assign(base, { type: 'array', items: { type: p.items ?? 'string' } }); break;
-    default:
-      Object.assign(base, { type: 'string' });
-      if (p.format) base.format = p.format;
-  }
-  if (p.enum) base.enum = Object.keys(p.enum);
-  return base;
-}
+export { propertyJsonSchema };
 
 export function featureSchema(definition: CollectionDefinition, id: string): Record<string, unknown> {
   const properties: Record<string, unknown> = {};

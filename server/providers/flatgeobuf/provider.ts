@@ -8,6 +8,10 @@ import { envelopeOf } from '../../cql2/geometry.js';
 import { IdIndex } from './id-index.js';
 import { PropertyDecoder, pointXY } from './properties.js';
 import { GeoJsonTranscoder } from './transcode.js';
+import { queryPredicate } from '../../query/predicate.js';
+import { countMatches, evaluateColumns, matchingPositions, pagePositions, type ColumnsAnswer } from '../../query/columns.js';
+import { ColumnsSidecar, fingerprintOf } from './columns.js';
+import { OgcError } from '../../errors.js';
 import { GeometryType } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry-type.js';
 import { ColumnType } from 'flatgeobuf/lib/mjs/flat-geobuf/column-type.js';
 
@@ -18,6 +22,8 @@ export interface FlatGeobufProviderOptions {
   jsonColumns?: string[];
   /** Bytes of block cache for header, index and small feature reads. */
   cacheBytes?: number;
+  /** Use the column sidecar `<file>.cols` when present and current (default true). */
+  columns?: boolean;
 }
 
 /**
@@ -94,6 +100,8 @@ export class FlatGeobufProvider implements Provider {
     private options: FlatGeobufProviderOptions,
     /** For errors and logs only (never sent to clients). */
     readonly location: string,
+    /** Column statistics and indexes (columns.ts), null when absent or stale. */
+    private columns: ColumnsSidecar | null = null,
   ) {
     this.decodeOptions = { geometry: true, jsonColumns: new Set(options.jsonColumns ?? []) };
     this.idDecoder = new PropertyDecoder(layout.header.columns ?? [], options.idProperties);
@@ -149,7 +157,8 @@ export class FlatGeobufProvider implements Provider {
         throw asDataFileError(location, error);
       }
       const ids = await openIds(`${location}.ids`, layout.header.featuresCount);
-      return new FlatGeobufProvider(source, layout, ids, options, location);
+      const columns = options.columns === false ? null : await openColumns(`${location}.cols`, source, layout.header.featuresCount);
+      return new FlatGeobufProvider(source, layout, ids, options, location, columns);
     } catch (error) {
       await source.close();
       throw error;
@@ -189,8 +198,9 @@ export class FlatGeobufProvider implements Provider {
   private async unguardedQuery(query: ProviderQuery): Promise<ProviderResult> {
     const { offset, limit } = query;
     const candidates = query.bbox && this.indexed ? await searchIndex(this.source, this.layout, query.bbox) : null;
-    if (query.bbox && !this.indexed) query = { ...query, predicate: inBbox(query.bbox, query.predicate) };
-    if (!query.predicate) {
+    let predicate = queryPredicate(query);
+    if (query.bbox && !this.indexed) predicate = inBbox(query.bbox, predicate);
+    if (!predicate) {
       const total = candidates ? candidates.length : this.layout.header.featuresCount;
       const lazy: ReadMode = { lazy: true, full: true };
       const features = candidates
@@ -198,10 +208,50 @@ export class FlatGeobufProvider implements Provider {
         : this.readRange(offset, Math.min(offset + limit, total) - 1, lazy);
       return { features, numberMatched: async () => total };
     }
-    // With a predicate: skip and fill the page, then (only if asked) keep counting, decoding
-    // from then on only what the predicate reads.
-    const mode: ReadMode = { predicate: query.predicate, full: true, lazy: true };
-    const all = candidates ? this.readIndices(candidates, mode) : this.readRange(0, this.layout.header.featuresCount - 1, mode);
+    if (this.columns && query.where) {
+      const planned = await this.columnsQuery(query, candidates, predicate);
+      if (planned) return planned;
+    }
+    const mode: ReadMode = { predicate, full: true, lazy: true };
+    return this.predicatePage(candidates ? this.readIndices(candidates, mode) : this.readRange(0, this.layout.header.featuresCount - 1, mode), mode, query,
+      candidates ? candidates.length : this.layout.header.featuresCount);
+  }
+
+  /**
+   * The conditions answered by the column sidecar: exactly (the page is read by position, the count
+   * is known) or as candidates the predicate is then tested on. Undefined: scan as without sidecar.
+   */
+  private async columnsQuery(query: ProviderQuery, candidates: Uint32Array | null, predicate: FeaturePredicate): Promise<ProviderResult | undefined> {
+    let answer: ColumnsAnswer | undefined;
+    try {
+      answer = await evaluateColumns(query.where!, this.columns!, this.decodeOptions.jsonColumns);
+    } catch (error) {
+      if (error instanceof OgcError) throw error;
+      return undefined; // the scan gives the answer (or the error) the fallback always gave
+    }
+    if (!answer) return undefined;
+    if (answer.exact && !query.predicate && (!query.bbox || this.indexed)) {
+      const { offset, limit } = query;
+      const { mask } = answer;
+      if (!candidates) {
+        // Only the page's positions are listed; the count is a pass over the mask, when asked.
+        return { features: this.readIndices(pagePositions(mask, offset, limit), { lazy: true, full: true }), numberMatched: async () => countMatches(mask) };
+      }
+      const positions = matchingPositions(mask, candidates);
+      const page = positions.subarray(Math.min(offset, positions.length), Math.min(offset + limit, positions.length));
+      return { features: this.readIndices(page, { lazy: true, full: true }), numberMatched: async () => positions.length };
+    }
+    const positions = matchingPositions(answer.mask, candidates ?? undefined);
+    // Not selective: reading most of the file by position costs more than streaming it.
+    if (positions.length > this.layout.header.featuresCount / 4) return undefined;
+    const mode: ReadMode = { predicate, full: true, lazy: true };
+    return this.predicatePage(this.readIndices(positions, mode), mode, query, positions.length);
+  }
+
+  /** With a predicate: skip and fill the page, then (only if asked) keep counting, decoding from then on only what the predicate reads. */
+  private predicatePage(all: AsyncGenerator<Feature>, mode: ReadMode, query: ProviderQuery, tested: number): ProviderResult {
+    const { offset, limit } = query;
+    const count = query.count && (query.countLimit === undefined || tested <= query.countLimit);
     const iterator = all[Symbol.asyncIterator]();
     let matched = 0;
     let done = false;
@@ -216,7 +266,7 @@ export class FlatGeobufProvider implements Provider {
     return {
       features: page(),
       numberMatched: async () => {
-        if (!query.count) { await iterator.return?.(undefined); return undefined; }
+        if (!count) { await iterator.return?.(undefined); return undefined; }
         mode.full = false;
         if (!done) for (let next = await iterator.next(); !next.done; next = await iterator.next()) matched++;
         return matched;
@@ -270,7 +320,11 @@ export class FlatGeobufProvider implements Provider {
   async close(): Promise<void> {
     await this.source.close();
     await this.ids?.close();
+    await this.columns?.close();
   }
+
+  /** Whether a current column sidecar is in use (tests, benchmarks). */
+  get hasColumns(): boolean { return this.columns !== null; }
 
   /** Files written elsewhere (or without geometry) may have no R-tree: bbox then filters a scan. */
   private get indexed(): boolean { return this.layout.header.indexNodeSize > 0; }
@@ -409,6 +463,24 @@ async function openIds(location: string, featuresCount: number): Promise<IdIndex
   } catch (error) {
     await source.close();
     throw asDataFileError(location, error);
+  }
+}
+
+/** The column sidecar: absent, unreadable or from another build of the file is fine (queries scan). */
+async function openColumns(location: string, data: RangeSource, featuresCount: number): Promise<ColumnsSidecar | null> {
+  let source: RangeSource;
+  try {
+    source = await openRangeSource(location);
+  } catch {
+    return null;
+  }
+  try {
+    const sidecar = await ColumnsSidecar.open(source, await fingerprintOf(data), featuresCount);
+    if (!sidecar) await source.close();
+    return sidecar;
+  } catch {
+    await source.close();
+    return null;
   }
 }
 

@@ -1,0 +1,24 @@
+// Writes the column sidecar of a FlatGeobuf (columns.ts) from the file itself: one streaming
+// pass decoding only the indexable columns. Run by the data build after each file, and by
+// `prelevements build-columns` for files built before (or elsewhere).
+import { ColumnsBuilder, fingerprintOf } from './columns.js';
+import { FlatGeobufProvider } from './provider.js';
+import { FileRangeSource } from '../range-client.js';
+
+export async function writeColumnsSidecar(path: string, out = `${path}.cols`): Promise<{ columns: string[]; features: number }> {
+  const provider = await FlatGeobufProvider.open(path, { idProperties: [], columns: false });
+  try {
+    const header = provider.header;
+    const builder = new ColumnsBuilder((header.columns ?? []).map((c) => ({ name: c.name, type: c.type })), header.featuresCount);
+    for await (const batch of provider.scanBatches(undefined, undefined, { properties: builder.names })) {
+      for (const f of batch) builder.add(f.properties);
+    }
+    const source = await FileRangeSource.open(path);
+    let fingerprint: string;
+    try { fingerprint = await fingerprintOf(source); } finally { await source.close(); }
+    builder.write(out, fingerprint);
+    return { columns: builder.names, features: header.featuresCount };
+  } finally {
+    await provider.close();
+  }
+}
