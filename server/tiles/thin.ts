@@ -139,3 +139,49 @@ export function clusterPoints(
 export function clustersOnly(features: readonly Feature[], tms: TmsRef, z: number, row: number, col: number, maxFeatures = DEFAULT_MAX_FEATURES): boolean {
   return features.length > maxFeatures && isPointLayer(features) && countOwned(localPositions(features, tms, z, row, col), tms, z, row, col) > maxFeatures;
 }
+
+/** Owned points of one tile pre-aggregated per cell of a GRID_SIZES[0] grid (see preaggregate.ts). */
+export interface CellInput {
+  cell: Uint16Array;
+  count: Uint32Array;
+  sumLon: Float64Array;
+  sumLat: Float64Array;
+  sum: Float64Array;
+  id: (string | null)[];
+}
+
+/**
+ * clusterPoints from pre-aggregated cells: the same clusters (a coarser grid merges 2^k × 2^k fine
+ * cells, as floor(u·g) does), counts and sums up to the order of the floating-point additions.
+ */
+export function clusterCells(cells: CellInput, options: ClusterOptions): TileFeature[] {
+  const fine = GRID_SIZES[0];
+  const g = Math.max(1, Math.floor(options.gridSize));
+  const step = fine / g;
+  const n = g * g;
+  const count = new Uint32Array(n);
+  const sumLon = new Float64Array(n);
+  const sumLat = new Float64Array(n);
+  const sum = new Float64Array(n);
+  const first = new Int32Array(n).fill(-1);
+  for (let i = 0; i < cells.cell.length; i++) {
+    const fy = Math.floor(cells.cell[i] / fine);
+    const fx = cells.cell[i] % fine;
+    const cell = Math.floor(fy / step) * g + Math.floor(fx / step);
+    if (count[cell] === 0) first[cell] = i;
+    count[cell] += cells.count[i];
+    sumLon[cell] += cells.sumLon[i];
+    sumLat[cell] += cells.sumLat[i];
+    sum[cell] += cells.sum[i];
+  }
+  const out: TileFeature[] = [];
+  for (let cell = 0; cell < n; cell++) {
+    const c = count[cell];
+    if (c === 0) continue;
+    const tags: Record<string, unknown> = { cluster: true, point_count: c };
+    if (options.sumProperty !== undefined) tags[`${options.sumProperty}_sum`] = sum[cell];
+    if (c === 1 && !options.lean) tags.id = cells.id[first[cell]];
+    out.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [sumLon[cell] / c, sumLat[cell] / c] }, properties: tags });
+  }
+  return out;
+}
