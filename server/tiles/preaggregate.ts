@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { resolveTms, tileProjector, TILE_MATRIX_SETS, type TileMatrixSetId } from './matrix-sets.js';
-import { GRID_SIZES } from './thin.js';
+import { DEFAULT_MAX_FEATURES, GRID_SIZES } from './thin.js';
 
 const MAGIC = 'PAGG';
 const FORMAT = 1;
@@ -41,7 +41,7 @@ interface Header {
   data: { size: number; hash: string };
   sumProperty: string | null;
   maxZoom: number;
-  /** tms id → zoom → flat [row, col, offset, length, count, …] of the non-empty tiles. */
+  /** tms id → zoom → flat [row, col, offset, length, count, …] of the tiles owning more than DEFAULT_MAX_FEATURES points. */
   tiles: Record<string, number[][]>;
 }
 
@@ -170,6 +170,8 @@ function encodeLevel(level: Map<number, Cell>, width: number, base: number): { d
   let offset = base;
   for (const tile of [...byTile.keys()].sort((a, b) => a - b)) {
     const list = byTile.get(tile)!.sort((a, b) => a.cell - b.cell);
+    // Only dense tiles are ever drawn from cells: the others are read from the data (and cost no space here).
+    if (list.reduce((n, { c }) => n + c.count, 0) <= DEFAULT_MAX_FEATURES) continue;
     const ids = list.map(({ c }) => Buffer.from(c.count === 1 && c.id !== null ? c.id : ''));
     const buffer = Buffer.alloc(list.reduce((n, _, i) => n + 32 + ids[i].length, 0));
     let o = 0;
@@ -248,12 +250,12 @@ export class PreAggregates {
     }
   }
 
-  /** Whether this zoom is pre-aggregated (then a tile absent from the index owns no point). */
+  /** Whether this zoom is pre-aggregated (then a tile absent from the index is not dense). */
   covers(tms: string, z: number): boolean {
     return z <= this.maxZoom && Object.values(TILE_MATRIX_SETS).some((s) => s.id === tms);
   }
 
-  /** Points owned by the tile. */
+  /** Points owned by the tile when it is dense (more than DEFAULT_MAX_FEATURES), else 0. */
   count(tms: string, z: number, row: number, col: number): number {
     return this.index.get(`${tms}/${z}/${row}/${col}`)?.[2] ?? 0;
   }
