@@ -22,7 +22,7 @@ import { basemapStyle, type Basemap } from './basemap.js';
 import { mapPage, styleDocument, STYLE_MEDIA_TYPE, type MapSelector, type MapView, type StyleLayer } from './map.js';
 import { MAP_JS } from './map-client.js';
 import {
-  bufferedTileBounds, clustersOnly, DEFAULT_MAX_FEATURES, getTileMatrixSet, PreAggregateCache, TilePool, MVT_MEDIA_TYPE, tileJson, tileMatrixSetsList, tilesetDocument, tilesetsList,
+  bufferedTileBounds, cellsOf, clustersOnly, DEFAULT_MAX_FEATURES, getTileMatrixSet, PreAggregateCache, TilePool, MVT_MEDIA_TYPE, tileJson, tileMatrixSetsList, tilesetDocument, tilesetsList,
   TILES_CONFORMANCE, TILING_SCHEME_REL, validTile, type TileLayerInfo, type TileLayerInput, type TileMatrixSet,
 } from '../tiles/index.js';
 
@@ -236,8 +236,9 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
       // Other geometries are never clustered: read once, whole.
       if (collection.definition.geometryType !== 'Point') return { name: collection.definition.id, features: await read(collection, predicate) };
       const lean = await read(collection, predicate, sumProperty ? [sumProperty] : []);
-      const features = clustersOnly(lean, tms, z, row, col) ? lean : await read(collection, predicate);
-      return { name: collection.definition.id, features };
+      // Dense: only its clusters' cells go to the tile worker (typed arrays, not every feature).
+      if (clustersOnly(lean, tms, z, row, col)) return { name: collection.definition.id, features: [], cells: cellsOf(lean, tms, z, row, col, sumProperty) };
+      return { name: collection.definition.id, features: await read(collection, predicate) };
     }));
     // 500 KB in decimal units, the stricter reading of the limit.
     return pool.encode(inputs.filter((l) => l.features.length > 0 || l.cells), tms.id, z, row, col, { sumProperty, maxBytes: 500_000 });

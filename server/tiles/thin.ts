@@ -185,3 +185,45 @@ export function clusterCells(cells: CellInput, options: ClusterOptions): TileFea
   }
   return out;
 }
+
+/**
+ * The owned points of a tile per cell of the finest grid (what the pre-aggregates store), from features:
+ * a dense layer then travels to a tile worker as a few typed arrays instead of every feature.
+ */
+export function cellsOf(features: readonly Feature[], tms: TmsRef, z: number, row: number, col: number, sumProperty?: string): CellInput {
+  const fine = GRID_SIZES[0];
+  const pos = localPositions(features, tms, z, row, col);
+  const m = resolveTms(tms).tileMatrices[z];
+  const lastCol = col === m.matrixWidth - 1;
+  const lastRow = row === m.matrixHeight - 1;
+  const n = fine * fine;
+  const count = new Uint32Array(n);
+  const sumLon = new Float64Array(n);
+  const sumLat = new Float64Array(n);
+  const sum = new Float64Array(n);
+  const first = new Int32Array(n).fill(-1);
+  for (let i = 0; i < features.length; i++) {
+    const u = pos[2 * i];
+    const v = pos[2 * i + 1];
+    if (!owned(u, v, lastCol, lastRow)) continue;
+    const cell = Math.min(fine - 1, Math.floor(v * fine)) * fine + Math.min(fine - 1, Math.floor(u * fine));
+    const c = (features[i].geometry as Point).coordinates;
+    if (count[cell]++ === 0) first[cell] = i;
+    sumLon[cell] += c[0];
+    sumLat[cell] += c[1];
+    if (sumProperty !== undefined) {
+      const value = features[i].properties[sumProperty];
+      if (typeof value === 'number' && Number.isFinite(value)) sum[cell] += value;
+    }
+  }
+  const cells: number[] = [];
+  for (let cell = 0; cell < n; cell++) if (count[cell] > 0) cells.push(cell);
+  return {
+    cell: Uint16Array.from(cells),
+    count: Uint32Array.from(cells, (c) => count[c]),
+    sumLon: Float64Array.from(cells, (c) => sumLon[c]),
+    sumLat: Float64Array.from(cells, (c) => sumLat[c]),
+    sum: Float64Array.from(cells, (c) => sum[c]),
+    id: cells.map((c) => (count[c] === 1 ? features[first[c]].id : null)),
+  };
+}

@@ -13,7 +13,7 @@ import { createApp, defaultParts } from '../../server/app.js';
 import { openCatalog, type Catalog } from '../../server/catalog.js';
 import { DEFAULT_MAX_FEATURES, encodeTile, lonLatToTile, PreAggregates, TilePool, type TileMatrixSetId } from '../../server/tiles/index.js';
 import { CITIES, fixtureDefinition } from '../fixtures.js';
-import { layerFeatures, rng } from './helpers.js';
+import { assertSameTile, layerFeatures, rng } from './helpers.js';
 
 const SPEC = { sumProperty: 'volume', maxZoom: 6 };
 const N = 24_000;
@@ -81,22 +81,6 @@ function denseTiles(agg: PreAggregates): [TileMatrixSetId, number, number, numbe
   return out;
 }
 
-/** Decoded features comparable across the two paths: sums compared with a relative tolerance. */
-function assertSameTile(a: Uint8Array, b: Uint8Array, where: string) {
-  const fa = layerFeatures(a, 'sites');
-  const fb = layerFeatures(b, 'sites');
-  assert.ok(fa.length > 0, `${where}: empty tile`);
-  assert.equal(fa.length, fb.length, `${where}: feature count`);
-  fa.forEach((f, i) => {
-    const g = fb[i];
-    assert.deepEqual(f.loadGeometry(), g.loadGeometry(), `${where}: geometry of feature ${i}`);
-    const { volume_sum: sa, ...pa } = f.properties;
-    const { volume_sum: sb, ...pb } = g.properties;
-    assert.deepEqual(pa, pb, `${where}: properties of feature ${i}`);
-    assert.ok(Math.abs(Number(sa) - Number(sb)) <= 1e-9 * Math.max(1, Math.abs(Number(sb))), `${where}: volume_sum ${sa} vs ${sb}`);
-  });
-}
-
 test('the build writes a sidecar that matches its data file, and dense tiles at every pre-aggregated zoom', async () => {
   assert.ok(existsSync(join(withSidecar, 'sites.fgb.tiles')));
   assert.ok(!existsSync(join(without, 'sites.fgb.tiles')));
@@ -116,7 +100,7 @@ test('a dense tile from the pre-aggregates equals the tile from the full data', 
     const path = `/collections/sites/tiles/${tms}/${z}/${row}/${col}`;
     const a = await mvt(apps.with, path);
     const b = await mvt(apps.without, path);
-    assertSameTile(a.body as Buffer, b.body as Buffer, path);
+    assertSameTile(a.body, b.body, 'sites', path);
     const counts = layerFeatures(a.body as Buffer, 'sites').reduce((n, f) => n + Number(f.properties.point_count ?? 1), 0);
     assert.equal(counts, agg.count(tms, z, row, col), `${path}: clusters add up to the tile's points`);
   }
