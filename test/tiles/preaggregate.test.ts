@@ -11,7 +11,7 @@ import type { Express } from 'express';
 import { buildCollections } from '../../collections/build.js';
 import { createApp, defaultParts } from '../../server/app.js';
 import { openCatalog, type Catalog } from '../../server/catalog.js';
-import { DEFAULT_MAX_FEATURES, encodeTile, lonLatToTile, PreAggregates, TilePool, type TileMatrixSetId } from '../../server/tiles/index.js';
+import { cellsOf, clustersOnly, DEFAULT_MAX_FEATURES, encodeTile, lonLatToTile, PreAggregates, TilePool, type TileMatrixSetId } from '../../server/tiles/index.js';
 import { CITIES, fixtureDefinition } from '../fixtures.js';
 import { assertSameTile, layerFeatures, rng } from './helpers.js';
 
@@ -125,7 +125,7 @@ test('a stale sidecar (another data version) is ignored', async () => {
   assert.ok(Buffer.from(a.body as Buffer).equals(Buffer.from(b.body as Buffer)));
 });
 
-test('the worker pool encodes byte for byte what the event loop encodes', async () => {
+test('the worker pool encodes byte for byte what the event loop encodes; dense layers as cells give the same tile', async () => {
   const pool = new TilePool(2);
   try {
     const catalog = await openCatalog(without, [fixtureDefinition]);
@@ -141,6 +141,11 @@ test('the worker pool encodes byte for byte what the event loop encodes', async 
       const pooled = await pool.encode(layers, tms, z, row, col, { sumProperty: 'volume' });
       assert.ok(inProcess.length > 0, `${tms}/${z}/${row}/${col} not empty`);
       assert.ok(Buffer.from(pooled).equals(Buffer.from(inProcess)), `${tms}/${z}/${row}/${col}`);
+      if (clustersOnly(features, tms, z, row, col)) {
+        // A dense layer read from the data travels as cells too: the same tile.
+        const viaCells = encodeTile([{ name: 'sites', features: [], cells: cellsOf(features, tms, z, row, col, 'volume') }], tms, z, row, col, { sumProperty: 'volume' });
+        assertSameTile(viaCells, inProcess, 'sites', `${tms}/${z}/${row}/${col} via cellsOf`);
+      }
       if (agg.count(tms, z, row, col) > DEFAULT_MAX_FEATURES) {
         const cells = await agg.cells(tms, z, row, col);
         const fromCells = [{ name: 'sites', features: [], cells }];
