@@ -1,11 +1,16 @@
 // Tile encoding (geojson-vt clipping, clustering, vt-pbf) in a pool of worker threads (piscina), so a
 // heavy tile does not stall the event loop of every other request. 0 workers: encode in-process.
 import { availableParallelism } from 'node:os';
+import { setImmediate } from 'node:timers/promises';
+import { serialize } from 'node:v8';
 import { Piscina } from 'piscina';
 import type { Feature } from '../types.js';
 import { encodeTile, type EncodeOptions, type TileLayerInput } from './encode.js';
 import type { EncodeTask } from './worker.js';
 import type { TileMatrixSetId } from './matrix-sets.js';
+
+/** Features per serialized slice (a few milliseconds of work each). */
+const CHUNK = 2000;
 
 /** Default pool size: the cores but one (the event loop's), at least 1, at most 4. */
 export function defaultTileWorkers(): number {
@@ -30,9 +35,20 @@ export class TilePool {
       : null;
   }
 
-  encode(layers: TileLayerInput[], tms: TileMatrixSetId, z: number, row: number, col: number, options: EncodeOptions = {}): Promise<Uint8Array> {
-    if (!this.pool) return Promise.resolve(encodeTile(layers, tms, z, row, col, options));
-    const task: EncodeTask = { layers: layers.map((l) => ({ ...l, features: plain(l.features) })), tms, z, row, col, options };
+  async encode(layers: TileLayerInput[], tms: TileMatrixSetId, z: number, row: number, col: number, options: EncodeOptions = {}): Promise<Uint8Array> {
+    if (!this.pool) return encodeTile(layers, tms, z, row, col, options);
+    // Copying a million polygons to the worker in one message would stall the event loop for seconds:
+    // they are serialized in slices, with a turn of the event loop between slices.
+    const sent: EncodeTask['layers'] = [];
+    for (const { name, features, cells } of layers) {
+      const chunks: Uint8Array[] = [];
+      for (let i = 0; i < features.length; i += CHUNK) {
+        chunks.push(serialize(plain(features.slice(i, i + CHUNK))));
+        if (i + CHUNK < features.length) await setImmediate();
+      }
+      sent.push({ name, chunks, cells });
+    }
+    const task: EncodeTask = { layers: sent, tms, z, row, col, options };
     return this.pool.run(task) as Promise<Uint8Array>;
   }
 
