@@ -8,6 +8,8 @@ import { columnSpecs } from '../server/query/property-types.js';
 import { writeColumnsSidecar } from '../server/providers/flatgeobuf/columns-build.js';
 import type { Geometry } from 'geojson';
 import type { CollectionDefinition } from '../server/types.js';
+import { PreAggregateBuilder, type PreAggregateSpec } from '../server/tiles/index.js';
+import { TILE_PRE_AGGREGATES } from './tiles.js';
 
 /** A record to write: a GeoJSON geometry when given (polygons), else a point from lon/lat. */
 export interface SourceRecord { properties: Record<string, unknown>; lon: number | null; lat: number | null; geometry?: Geometry | null }
@@ -17,6 +19,8 @@ export interface BuildInput {
   records: Iterable<SourceRecord> | AsyncIterable<SourceRecord>;
   /** Expected count, for progress display. */
   estimate?: number;
+  /** Tile pre-aggregates written beside the file (`<file>.tiles`); the collection's declared ones by default, null for none. */
+  tiles?: PreAggregateSpec | null;
 }
 
 export interface BuildProgress {
@@ -68,6 +72,8 @@ export async function writeCollection(path: string, input: BuildInput, progress?
     columns: columnsOf(definition), ids: true,
   });
   const temporal = new TemporalExtent(definition);
+  const spec = input.tiles === undefined ? TILE_PRE_AGGREGATES[definition.id] : input.tiles;
+  const tiles = spec && definition.geometryType === 'Point' ? new PreAggregateBuilder(spec) : null;
   progress?.start(definition.id, input.estimate ?? 0);
   try {
     let n = 0;
@@ -76,6 +82,7 @@ export async function writeCollection(path: string, input: BuildInput, progress?
         : record.lon === null || record.lat === null ? null : { type: 'Point' as const, coordinates: [record.lon, record.lat] };
       writer.add(record.properties, geometry, featureId(definition, record.properties));
       temporal.add(record.properties);
+      if (tiles && geometry?.type === 'Point') tiles.add(geometry.coordinates[0], geometry.coordinates[1], record.properties, featureId(definition, record.properties));
       if (++n % 5000 === 0) progress?.tick(n);
     }
     progress?.tick(n);
@@ -83,6 +90,7 @@ export async function writeCollection(path: string, input: BuildInput, progress?
     writer.finish({ metadata: temporalExtent ? { temporalExtent } : undefined });
     // Column statistics and indexes for counts and selective filters (server/providers/flatgeobuf/columns.ts).
     await writeColumnsSidecar(path);
+    tiles?.write(`${path}.tiles`, path);
     return n;
   } catch (error) {
     writer.abort();
@@ -102,9 +110,8 @@ export async function buildCollections(outDir: string, inputs: BuildInput[], pro
     for (const input of inputs) {
       counts[input.definition.id] = await writeCollection(join(staging, input.definition.source), input, progress);
     }
-    // Sidecars first, so that a reader opening a new .fgb finds its matching id index and columns.
-    const sidecar = (name: string) => Number(name.endsWith('.ids') || name.endsWith('.cols'));
-    const files = readdirSync(staging).sort((a, b) => sidecar(b) - sidecar(a));
+    // Sidecars (.ids, .cols, .tiles) first, so that a reader opening a new .fgb finds its matching id index, columns and tiles.
+    const files = readdirSync(staging).sort((a, b) => Number(!b.endsWith('.fgb')) - Number(!a.endsWith('.fgb')));
     for (const file of files) renameSync(join(staging, file), join(outDir, file));
     return counts;
   } finally {

@@ -5,6 +5,7 @@ import type { Choropleth, StyleLayer, TilesOptions } from '../server/routes/tile
 import { BASEMAP_LAYERS } from './basemap/index.js';
 import { USAGE_LIST, USAGES } from './codelists.js';
 import { ALL_USAGES } from './definitions/volumes.js';
+import { TILE_SUM_PROPERTY } from './tiles.js';
 
 export const USAGE_COLORS: Record<string, string> = {
   [USAGES.eauPotable.code]: '#0063cb',
@@ -68,7 +69,7 @@ export function basemap(online?: OnlineBasemap): Basemap {
 
 /** Clusters of chroniques sum their annual volume; chroniques are coloured by usage. */
 export const TILES_OPTIONS: TilesOptions = {
-  sumProperty: { chroniques: 'volume' },
+  sumProperty: TILE_SUM_PROPERTY,
   basemap: basemap(),
   mapSelectors: [{
     parameter: 'code_usage', label: 'Usage', allValue: ALL_USAGES.code,

@@ -22,8 +22,8 @@ import { basemapStyle, type Basemap } from './basemap.js';
 import { mapPage, styleDocument, STYLE_MEDIA_TYPE, type MapSelector, type MapView, type StyleLayer } from './map.js';
 import { MAP_JS } from './map-client.js';
 import {
-  bufferedTileBounds, clustersOnly, encodeTile, getTileMatrixSet, MVT_MEDIA_TYPE, tileJson, tileMatrixSetsList, tilesetDocument, tilesetsList,
-  TILES_CONFORMANCE, TILING_SCHEME_REL, validTile, type TileLayerInfo, type TileMatrixSet,
+  bufferedTileBounds, cellsOf, clustersOnly, DEFAULT_MAX_FEATURES, getTileMatrixSet, PreAggregateCache, TilePool, MVT_MEDIA_TYPE, tileJson, tileMatrixSetsList, tilesetDocument, tilesetsList,
+  TILES_CONFORMANCE, TILING_SCHEME_REL, validTile, type TileLayerInfo, type TileLayerInput, type TileMatrixSet,
 } from '../tiles/index.js';
 
 export type { Choropleth, MapSelector, MapView, StyleLayer } from './map.js';
@@ -64,6 +64,8 @@ export interface TilesOptions {
   basemap?: Basemap;
   /** Selects of the dataset map page (/map) that add a parameter to the dataset tiles. */
   mapSelectors?: MapSelector[];
+  /** Worker threads encoding tiles (0: in the event loop); TILE_WORKERS or the cores but one (1–4) by default. */
+  workers?: number;
   /** Predicate of the `filter` parameters (filter, filter-lang, filter-crs); CQL2 by default. */
   filter?: (params: Record<string, string>, collection: CollectionDefinition) => FeaturePredicate | undefined;
 }
@@ -132,6 +134,8 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
   const maxAge = options.maxAge ?? 3600;
   const cache = new TileCache(options.cacheBytes ?? 64 * 1024 * 1024);
   const inFlight = new Map<string, Promise<Uint8Array>>();
+  const pool = new TilePool(options.workers);
+  const preAggregates = new PreAggregateCache();
   const filterOf = options.filter ?? ((params, d) => filterPredicate(params, d).predicate);
   const spatial = (ctx: ServerContext) => ctx.catalog().list().filter((c) => c.definition.geometryType);
   const spatialOr404 = (ctx: ServerContext, id: string) => {
@@ -224,17 +228,34 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
       for await (const batch of batchesOf(collection.provider, bbox, predicate, { properties })) batches.push(batch);
       return batches.flat();
     };
-    const inputs = await Promise.all(layers.map(async ({ collection, predicate }) => {
+    const inputs = await Promise.all(layers.map(async ({ collection, predicate }): Promise<TileLayerInput> => {
+      const cells = predicate ? null : await preAggregated(collection, tms, z, row, col, sumProperty);
+      if (cells) return { name: collection.definition.id, features: [], cells };
       // Geometry, id and the summed property first: a dense point layer becomes clusters, which need
       // nothing else (most of a low-zoom tile's cost is decoding properties); otherwise read it whole.
       // Other geometries are never clustered: read once, whole.
       if (collection.definition.geometryType !== 'Point') return { name: collection.definition.id, features: await read(collection, predicate) };
       const lean = await read(collection, predicate, sumProperty ? [sumProperty] : []);
-      const features = clustersOnly(lean, tms, z, row, col) ? lean : await read(collection, predicate);
-      return { name: collection.definition.id, features };
+      // Dense: only its clusters' cells go to the tile worker (typed arrays, not every feature).
+      if (clustersOnly(lean, tms, z, row, col)) return { name: collection.definition.id, features: [], cells: cellsOf(lean, tms, z, row, col, sumProperty) };
+      return { name: collection.definition.id, features: await read(collection, predicate) };
     }));
     // 500 KB in decimal units, the stricter reading of the limit.
-    return encodeTile(inputs.filter((l) => l.features.length > 0), tms, z, row, col, { sumProperty, maxBytes: 500_000 });
+    return pool.encode(inputs.filter((l) => l.features.length > 0 || l.cells), tms.id, z, row, col, { sumProperty, maxBytes: 500_000 });
+  }
+
+  /**
+   * Cells of a dense point tile from the collection's pre-aggregates (unfiltered requests only: they hold
+   * every feature); null when there are none for this data version, zoom or summed property, or when
+   * the tile is not dense (then its points are drawn one by one, from the data).
+   */
+  async function preAggregated(collection: ServedCollection, tms: TileMatrixSet, z: number, row: number, col: number, sumProperty: string | undefined) {
+    const { provider, definition } = collection;
+    if (definition.geometryType !== 'Point' || !('location' in provider) || typeof provider.location !== 'string') return null;
+    const agg = await preAggregates.get(provider.location, (await provider.stats()).version);
+    if (!agg?.covers(tms.id, z) || (sumProperty !== undefined && agg.sumProperty !== sumProperty)) return null;
+    if (agg.count(tms.id, z, row, col) <= DEFAULT_MAX_FEATURES) return null;
+    return agg.cells(tms.id, z, row, col);
   }
 
   async function tile(req: Request, res: Response, collections: ServedCollection[], dataset: boolean): Promise<void> {

@@ -5,8 +5,10 @@ import type { Feature as GeoJsonFeature, Geometry, Position } from 'geojson';
 import type { Feature } from '../types.js';
 import { lonLatToTile, resolveTms, validTile, type TileMatrixSet, type TmsRef } from './matrix-sets.js';
 import {
+  clusterCells,
   clusterPoints,
   countOwned,
+  type CellInput,
   DEFAULT_MAX_BYTES,
   DEFAULT_MAX_FEATURES,
   GRID_SIZES,
@@ -24,6 +26,11 @@ export interface TileLayerInput {
   name: string;
   /** Features in CRS84; the caller should select them with bufferedTileBounds(). */
   features: Feature[];
+  /**
+   * Pre-aggregated owned points (preaggregate.ts), for a point layer known to be dense in this tile:
+   * it is then clusters only, and `features` is ignored.
+   */
+  cells?: CellInput;
 }
 
 export interface EncodeOptions {
@@ -215,8 +222,8 @@ export function encodeTile(
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
 
   const info = layers.map((layer) => {
-    const pos = isPointLayer(layer.features) ? localPositions(layer.features, set, z, row, col) : null;
-    const dense = pos !== null && countOwned(pos, set, z, row, col) > maxFeatures;
+    const pos = layer.cells ? new Float64Array(0) : isPointLayer(layer.features) ? localPositions(layer.features, set, z, row, col) : null;
+    const dense = layer.cells !== undefined || (pos !== null && countOwned(pos, set, z, row, col) > maxFeatures);
     const tagged: Partial<Record<'full' | 'lean', TagFeature[]>> = {};
     const plain = (lean: boolean): TagFeature[] =>
       (tagged[lean ? 'lean' : 'full'] ??= pos ? localPoints(layer.features, pos, lean) : tagFeatures(layer.features, lean));
@@ -231,8 +238,9 @@ export function encodeTile(
     const key = clustered ? `grid${grid}/${step.lean}` : `plain/${step.lean}`;
     let bytes = encoded.get(key);
     if (!bytes) {
+      const cluster = { gridSize: grid ?? GRID_SIZES[0], sumProperty: options.sumProperty, lean: step.lean };
       const features = clustered
-        ? clusterPoints(layer.features, pos, set, z, row, col, { gridSize: grid, sumProperty: options.sumProperty, lean: step.lean })
+        ? (layer.cells ? clusterCells(layer.cells, cluster) : clusterPoints(layer.features, pos, set, z, row, col, cluster))
             .map((f) => {
               const [x, y] = lonLatToTile(set, z, f.geometry.coordinates[0], f.geometry.coordinates[1]);
               return { ...f, geometry: { type: 'Point' as const, coordinates: localToVirtual(x - col, y - row) } };

@@ -12,7 +12,9 @@ import {
 
 export * from './matrix-sets.js';
 export { encodeTile, TILE_BUFFER, TILE_EXTENT, type EncodeOptions, type TileLayerInput } from './encode.js';
-export { clustersOnly, DEFAULT_MAX_BYTES, DEFAULT_MAX_FEATURES } from './thin.js';
+export { cellsOf, clustersOnly, DEFAULT_MAX_BYTES, DEFAULT_MAX_FEATURES, type CellInput } from './thin.js';
+export { PreAggregateBuilder, PreAggregateCache, PreAggregates, type PreAggregateSpec, type TileCells } from './preaggregate.js';
+export { defaultTileWorkers, TilePool } from './pool.js';
 
 const CONF = 'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf';
 export const TILES_CONFORMANCE = [

@@ -139,3 +139,91 @@ export function clusterPoints(
 export function clustersOnly(features: readonly Feature[], tms: TmsRef, z: number, row: number, col: number, maxFeatures = DEFAULT_MAX_FEATURES): boolean {
   return features.length > maxFeatures && isPointLayer(features) && countOwned(localPositions(features, tms, z, row, col), tms, z, row, col) > maxFeatures;
 }
+
+/** Owned points of one tile pre-aggregated per cell of a GRID_SIZES[0] grid (see preaggregate.ts). */
+export interface CellInput {
+  cell: Uint16Array;
+  count: Uint32Array;
+  sumLon: Float64Array;
+  sumLat: Float64Array;
+  sum: Float64Array;
+  id: (string | null)[];
+}
+
+/**
+ * clusterPoints from pre-aggregated cells: the same clusters (a coarser grid merges 2^k × 2^k fine
+ * cells, as floor(u·g) does), counts and sums up to the order of the floating-point additions.
+ */
+export function clusterCells(cells: CellInput, options: ClusterOptions): TileFeature[] {
+  const fine = GRID_SIZES[0];
+  const g = Math.max(1, Math.floor(options.gridSize));
+  const step = fine / g;
+  const n = g * g;
+  const count = new Uint32Array(n);
+  const sumLon = new Float64Array(n);
+  const sumLat = new Float64Array(n);
+  const sum = new Float64Array(n);
+  const first = new Int32Array(n).fill(-1);
+  for (let i = 0; i < cells.cell.length; i++) {
+    const fy = Math.floor(cells.cell[i] / fine);
+    const fx = cells.cell[i] % fine;
+    const cell = Math.floor(fy / step) * g + Math.floor(fx / step);
+    if (count[cell] === 0) first[cell] = i;
+    count[cell] += cells.count[i];
+    sumLon[cell] += cells.sumLon[i];
+    sumLat[cell] += cells.sumLat[i];
+    sum[cell] += cells.sum[i];
+  }
+  const out: TileFeature[] = [];
+  for (let cell = 0; cell < n; cell++) {
+    const c = count[cell];
+    if (c === 0) continue;
+    const tags: Record<string, unknown> = { cluster: true, point_count: c };
+    if (options.sumProperty !== undefined) tags[`${options.sumProperty}_sum`] = sum[cell];
+    if (c === 1 && !options.lean) tags.id = cells.id[first[cell]];
+    out.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [sumLon[cell] / c, sumLat[cell] / c] }, properties: tags });
+  }
+  return out;
+}
+
+/**
+ * The owned points of a tile per cell of the finest grid (what the pre-aggregates store), from features:
+ * a dense layer then travels to a tile worker as a few typed arrays instead of every feature.
+ */
+export function cellsOf(features: readonly Feature[], tms: TmsRef, z: number, row: number, col: number, sumProperty?: string): CellInput {
+  const fine = GRID_SIZES[0];
+  const pos = localPositions(features, tms, z, row, col);
+  const m = resolveTms(tms).tileMatrices[z];
+  const lastCol = col === m.matrixWidth - 1;
+  const lastRow = row === m.matrixHeight - 1;
+  const n = fine * fine;
+  const count = new Uint32Array(n);
+  const sumLon = new Float64Array(n);
+  const sumLat = new Float64Array(n);
+  const sum = new Float64Array(n);
+  const first = new Int32Array(n).fill(-1);
+  for (let i = 0; i < features.length; i++) {
+    const u = pos[2 * i];
+    const v = pos[2 * i + 1];
+    if (!owned(u, v, lastCol, lastRow)) continue;
+    const cell = Math.min(fine - 1, Math.floor(v * fine)) * fine + Math.min(fine - 1, Math.floor(u * fine));
+    const c = (features[i].geometry as Point).coordinates;
+    if (count[cell]++ === 0) first[cell] = i;
+    sumLon[cell] += c[0];
+    sumLat[cell] += c[1];
+    if (sumProperty !== undefined) {
+      const value = features[i].properties[sumProperty];
+      if (typeof value === 'number' && Number.isFinite(value)) sum[cell] += value;
+    }
+  }
+  const cells: number[] = [];
+  for (let cell = 0; cell < n; cell++) if (count[cell] > 0) cells.push(cell);
+  return {
+    cell: Uint16Array.from(cells),
+    count: Uint32Array.from(cells, (c) => count[c]),
+    sumLon: Float64Array.from(cells, (c) => sumLon[c]),
+    sumLat: Float64Array.from(cells, (c) => sumLat[c]),
+    sum: Float64Array.from(cells, (c) => sum[c]),
+    id: cells.map((c) => (count[c] === 1 ? features[first[c]].id : null)),
+  };
+}

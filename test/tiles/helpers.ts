@@ -1,5 +1,6 @@
 // Shared helpers of the tiles tests: tile decoding and closed-form expected pixels.
 import { VectorTile, type VectorTileFeature } from '@mapbox/vector-tile';
+import assert from 'node:assert/strict';
 import { PbfReader } from 'pbf';
 import type { Feature } from '../../server/types.js';
 
@@ -58,4 +59,27 @@ export function francePoints(n: number, seed = 42): Feature[] {
     out.push(point(`P${i}`, lon, lat, { volume: Math.floor(r() * 100000), code: `C${i % 97}`, usage: i % 3 ? 'AEP' : 'IRR' }, i));
   }
   return out;
+}
+
+/** Same decoded features (geometry, properties); `*_sum` properties equal up to floating-point rounding. */
+export function assertSameTile(a: Uint8Array, b: Uint8Array, layer: string, where: string): void {
+  const fa = layerFeatures(a, layer);
+  const fb = layerFeatures(b, layer);
+  assert.ok(fa.length > 0, `${where}: empty tile`);
+  assert.equal(fa.length, fb.length, `${where}: feature count`);
+  const split = (p: Record<string, unknown>) => {
+    const sums = Object.entries(p).filter(([k]) => k.endsWith('_sum'));
+    return { sums, rest: Object.fromEntries(Object.entries(p).filter(([k]) => !k.endsWith('_sum'))) };
+  };
+  fa.forEach((f, i) => {
+    assert.deepEqual(f.loadGeometry(), fb[i].loadGeometry(), `${where}: geometry of feature ${i}`);
+    const pa = split(f.properties);
+    const pb = split(fb[i].properties);
+    assert.deepEqual(pa.rest, pb.rest, `${where}: properties of feature ${i}`);
+    assert.deepEqual(pa.sums.map(([k]) => k), pb.sums.map(([k]) => k), `${where}: sums of feature ${i}`);
+    pa.sums.forEach(([k, v], j) => {
+      const w = Number(pb.sums[j][1]);
+      assert.ok(Math.abs(Number(v) - w) <= 1e-9 * Math.max(1, Math.abs(w)), `${where}: ${k} ${String(v)} vs ${w}`);
+    });
+  });
 }

@@ -1,0 +1,21 @@
+// Worker thread of the tile pool (pool.ts): encodes one tile off the main event loop.
+import { deserialize } from 'node:v8';
+import { encodeTile, type EncodeOptions } from './encode.js';
+import type { TileMatrixSetId } from './matrix-sets.js';
+import type { CellInput } from './thin.js';
+import type { Feature } from '../types.js';
+
+export interface EncodeTask {
+  /** Features as v8-serialized slices (see TilePool.encode). */
+  layers: { name: string; chunks: Uint8Array[]; cells?: CellInput }[];
+  tms: TileMatrixSetId;
+  z: number;
+  row: number;
+  col: number;
+  options: EncodeOptions;
+}
+
+export default function encode(task: EncodeTask): Uint8Array {
+  const layers = task.layers.map(({ name, chunks, cells }) => ({ name, cells, features: chunks.flatMap((c) => deserialize(c) as Feature[]) }));
+  return encodeTile(layers, task.tms, task.z, task.row, task.col, task.options);
+}
