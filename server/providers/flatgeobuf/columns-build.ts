@@ -6,6 +6,10 @@ import { FlatGeobufProvider } from './provider.js';
 import { FileRangeSource } from '../range-client.js';
 
 export async function writeColumnsSidecar(path: string, out = `${path}.cols`): Promise<{ columns: string[]; features: number }> {
+  // The fingerprint first: of the bytes about to be read, even if the path is renamed meanwhile.
+  const source = await FileRangeSource.open(path);
+  let fingerprint: string;
+  try { fingerprint = await fingerprintOf(source); } finally { await source.close(); }
   const provider = await FlatGeobufProvider.open(path, { idProperties: [], columns: false });
   try {
     const header = provider.header;
@@ -13,9 +17,6 @@ export async function writeColumnsSidecar(path: string, out = `${path}.cols`): P
     for await (const batch of provider.scanBatches(undefined, undefined, { properties: builder.names })) {
       for (const f of batch) builder.add(f.properties);
     }
-    const source = await FileRangeSource.open(path);
-    let fingerprint: string;
-    try { fingerprint = await fingerprintOf(source); } finally { await source.close(); }
     builder.write(out, fingerprint);
     return { columns: builder.names, features: header.featuresCount };
   } finally {

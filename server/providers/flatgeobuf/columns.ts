@@ -185,11 +185,11 @@ export class ColumnsSidecar implements ColumnStore {
     if (!c) throw new Error(`no column ${name} in the sidecar`);
     const bytes = await this.source.read(this.dataStart + c.offset, c.length);
     if (bytes.length !== c.length) throw new Error(`sidecar column ${name} truncated`);
-    // Copy into an aligned buffer of its own (the read may be a view into a larger one).
-    const own = new Uint8Array(c.length);
-    own.set(bytes);
-    if (c.kind === 'f64') return { kind: 'f64', numbers: new Float64Array(own.buffer) };
-    return { kind: 'dict', values: c.values!, codes: c.width === 1 ? own : new Uint16Array(own.buffer) };
+    // Typed arrays need aligned bytes of their own: a large read usually is one (no copy); else copy.
+    let own = bytes;
+    if (bytes.byteOffset % 8 !== 0 || bytes.buffer.byteLength !== bytes.byteLength) { own = new Uint8Array(c.length); own.set(bytes); }
+    if (c.kind === 'f64') return { kind: 'f64', numbers: new Float64Array(own.buffer, own.byteOffset, c.length / 8) };
+    return { kind: 'dict', values: c.values!, codes: c.width === 1 ? own : new Uint16Array(own.buffer, own.byteOffset, c.length / 2) };
   }
 
   async close(): Promise<void> { await this.source.close(); }
