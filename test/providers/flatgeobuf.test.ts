@@ -12,13 +12,18 @@ import { BUCKET, startS3, staticOrigin, type Origin, type S3Store } from '../sto
 import { buildSuiteData, random, suiteDefinition, tableDefinition } from './data.js';
 import { providerSuite, randomFilter } from './suite.js';
 import { parseFilterParams } from '../../server/query/predicate.js';
+import { writeColumnsSidecar } from '../../server/providers/flatgeobuf/columns-build.js';
 import type { Feature } from '../../server/types.js';
 
 let dir: string;
+let small: string;
 let origin: Origin;
 let s3: S3Store;
 const ready = (async () => {
   dir = await buildSuiteData();
+  // The same data with dictionaries capped at 50 values: numbers become f64 columns with a sorted index.
+  small = await buildSuiteData();
+  await writeColumnsSidecar(join(small, 'points.fgb'), undefined, 50);
   origin = await staticOrigin(dir);
   s3 = await startS3();
   for (const name of ['points.fgb', 'points.fgb.ids', 'points.fgb.cols']) {
@@ -29,6 +34,7 @@ after(async () => {
   await origin?.close();
   await s3?.close();
   rmSync(dir, { recursive: true, force: true });
+  rmSync(small, { recursive: true, force: true });
 });
 
 const options = { idProperties: suiteDefinition.idProperties, jsonColumns: ['tags'] };
@@ -40,6 +46,7 @@ async function target(location: () => string, columns: boolean, expectColumns: b
 }
 
 providerSuite('FlatGeobuf, local file, column sidecar', () => target(() => join(dir, 'points.fgb'), true, true));
+providerSuite('FlatGeobuf, local file, sidecar with f64 columns and sorted indexes', () => target(() => join(small, 'points.fgb'), true, true));
 providerSuite('FlatGeobuf, local file, no sidecar (scan)', () => target(() => join(dir, 'points.fgb'), false, false));
 providerSuite('FlatGeobuf over HTTP ranges, column sidecar', () => target(() => `${origin.url}/points.fgb`, true, true));
 providerSuite('FlatGeobuf on S3 (s3rver), column sidecar', () => target(() => `s3://${BUCKET}/suite/points.fgb`, true, true));
