@@ -10,11 +10,16 @@ export type ColumnData =
   | { kind: 'dict'; values: unknown[]; codes: Uint8Array | Uint16Array }
   | { kind: 'f64'; numbers: Float64Array };
 
+export interface NumberInterval { low: number; high: number; lowOpen: boolean; highOpen: boolean }
+
 /** What a provider offers: columns in storage order, by name. */
 export interface ColumnStore {
   readonly featuresCount: number;
   kind(name: string): 'dict' | 'f64' | undefined;
   load(name: string): Promise<ColumnData>;
+  /** An f64 column with a sorted index not worth loading whole: positionsIn answers intervals. */
+  hasSorted?(name: string): boolean;
+  positionsIn?(name: string, intervals: NumberInterval[]): Promise<{ hits: Uint32Array[]; nulls: Uint32Array }>;
 }
 
 /** Per feature: 0 false, 1 true, 2 unknown (SQL null). */
@@ -76,6 +81,19 @@ class Evaluator {
       if (name === undefined || values.some((v) => v === undefined)) return undefined;
       list = new Set(values as number[]);
     } else return undefined;
+    if (this.store.hasSorted?.(name) && this.store.positionsIn) {
+      // Through the sorted index: only the matching positions are read.
+      const intervals: NumberInterval[] = list
+        ? [...list].map((v) => ({ low: v, high: v, lowOpen: false, highOpen: false }))
+        : not
+          ? [{ low: -Infinity, high: low, lowOpen: false, highOpen: true }, { low: high, high: Infinity, lowOpen: true, highOpen: false }]
+          : [{ low, high, lowOpen, highOpen }];
+      const { hits, nulls } = await this.store.positionsIn(name, intervals);
+      const out = new Uint8Array(this.store.featuresCount); // FALSE
+      for (const slice of hits) for (let k = 0; k < slice.length; k++) out[slice[k]] = TRUE;
+      for (let k = 0; k < nulls.length; k++) out[nulls[k]] = UNKNOWN;
+      return out;
+    }
     const column = await this.column(name);
     if (column.kind !== 'f64') return undefined;
     const x = column.numbers;

@@ -44,7 +44,10 @@ export function random(seed: number): () => number {
 
 export const FEATURES = 3000;
 
-export async function buildSuiteData(dir = mkdtempSync(join(tmpdir(), 'provider-suite-'))): Promise<string> {
+/** The same collection without geometry (no R-tree in the file: another read path). */
+export const tableDefinition: CollectionDefinition = { ...suiteDefinition, id: 'table', source: 'table.fgb', geometryType: null };
+
+export async function buildSuiteData(dir = mkdtempSync(join(tmpdir(), 'provider-suite-')), spatial = true): Promise<string> {
   const rnd = random(18);
   const pick = <T>(list: T[]) => list[Math.floor(rnd() * list.length)];
   const records = Array.from({ length: FEATURES }, (_, i) => {
@@ -60,6 +63,6 @@ export async function buildSuiteData(dir = mkdtempSync(join(tmpdir(), 'provider-
       lon: -5 + rnd() * 13, lat: 42 + rnd() * 9,
     };
   });
-  await buildCollections(dir, [{ definition: suiteDefinition, records }]);
+  await buildCollections(dir, [spatial ? { definition: suiteDefinition, records } : { definition: tableDefinition, records: records.map((r) => ({ ...r, lon: null, lat: null })) }]);
   return dir;
 }

@@ -10,7 +10,7 @@ import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { ColumnType } from 'flatgeobuf/lib/mjs/flat-geobuf/column-type.js';
 import { LRUCache } from 'lru-cache';
 import type { RangeSource } from '../range-client.js';
-import type { ColumnData, ColumnStore } from '../../query/columns.js';
+import type { ColumnData, ColumnStore, NumberInterval } from '../../query/columns.js';
 
 const MAGIC = 'FGBCOLS1';
 const FINGERPRINT_BYTES = 64 * 1024;
@@ -31,7 +31,18 @@ export interface ColumnEntry {
   /** Byte offset (from the data start) and length of the column. */
   offset: number;
   length: number;
+  /**
+   * f64: a sorted index — the values ascending (`sortedOffset`) and the feature positions in that
+   * order (`orderOffset`, u32), nulls last; `fences[k]` is the value at rank k × FENCE, so a bound
+   * is found with one read of FENCE values.
+   */
+  sortedOffset?: number;
+  orderOffset?: number;
+  nulls?: number;
+  fences?: number[];
 }
+
+const FENCE = 4096;
 
 export interface ColumnsHeader { fingerprint: string; featuresCount: number; columns: ColumnEntry[] }
 
@@ -50,7 +61,7 @@ export class ColumnsBuilder {
   private numbers = new Map<string, Float64Array | null>();
   private n = 0;
 
-  constructor(columns: { name: string; type: number }[], private featuresCount: number, skip: Set<string> = new Set()) {
+  constructor(columns: { name: string; type: number }[], private featuresCount: number, skip: Set<string> = new Set(), private maxDictionary = MAX_DICTIONARY) {
     for (const c of columns) {
       if (!INDEXED_TYPES.has(c.type) || skip.has(c.name)) continue;
       this.dicts.set(c.name, { codes: new Map([[null, 0]]), values: [null], counts: [0], data: new Uint16Array(featuresCount) });
@@ -75,7 +86,7 @@ export class ColumnsBuilder {
       if (!dict) continue;
       let code = dict.codes.get(value);
       if (code === undefined) {
-        if (dict.values.length > MAX_DICTIONARY) { this.dicts.set(name, null); if (!numbers) this.drop(name); continue; }
+        if (dict.values.length > this.maxDictionary) { this.dicts.set(name, null); if (!numbers) this.drop(name); continue; }
         code = dict.values.length;
         dict.codes.set(value, code);
         dict.values.push(value);
@@ -113,7 +124,20 @@ export class ColumnsBuilder {
         entries.push({ name, kind: 'dict', values: dict.values, counts: dict.counts, width, offset: push(bytes), length: bytes.length });
       } else {
         const numbers = this.numbers.get(name)!;
-        entries.push({ name, kind: 'f64', offset: push(new Uint8Array(numbers.buffer)), length: numbers.byteLength });
+        const n = numbers.length;
+        const order = new Uint32Array(n);
+        for (let i = 0; i < n; i++) order[i] = i;
+        // NaN (null) last, ties in file order.
+        order.sort((a, b) => { const x = numbers[a], y = numbers[b]; return x !== x ? (y !== y ? a - b : 1) : y !== y ? -1 : x < y ? -1 : x > y ? 1 : a - b; });
+        const sorted = new Float64Array(n);
+        let nulls = 0;
+        for (let k = 0; k < n; k++) { sorted[k] = numbers[order[k]]; if (Number.isNaN(sorted[k])) nulls++; }
+        const fences: number[] = [];
+        for (let k = 0; k < n - nulls; k += FENCE) fences.push(sorted[k]);
+        entries.push({
+          name, kind: 'f64', offset: push(new Uint8Array(numbers.buffer)), length: numbers.byteLength,
+          sortedOffset: push(new Uint8Array(sorted.buffer)), orderOffset: push(new Uint8Array(order.buffer)), nulls, fences,
+        });
       }
     }
     const header = Buffer.from(JSON.stringify({ fingerprint, featuresCount: this.featuresCount, columns: entries } satisfies ColumnsHeader));
@@ -185,11 +209,57 @@ export class ColumnsSidecar implements ColumnStore {
     if (!c) throw new Error(`no column ${name} in the sidecar`);
     const bytes = await this.source.read(this.dataStart + c.offset, c.length);
     if (bytes.length !== c.length) throw new Error(`sidecar column ${name} truncated`);
-    // Copy into an aligned buffer of its own (the read may be a view into a larger one).
-    const own = new Uint8Array(c.length);
-    own.set(bytes);
-    if (c.kind === 'f64') return { kind: 'f64', numbers: new Float64Array(own.buffer) };
-    return { kind: 'dict', values: c.values!, codes: c.width === 1 ? own : new Uint16Array(own.buffer) };
+    // Typed arrays need aligned bytes of their own: a large read usually is one (no copy); else copy.
+    let own = bytes;
+    if (bytes.byteOffset % 8 !== 0 || bytes.buffer.byteLength !== bytes.byteLength) { own = new Uint8Array(c.length); own.set(bytes); }
+    if (c.kind === 'f64') return { kind: 'f64', numbers: new Float64Array(own.buffer, own.byteOffset, c.length / 8) };
+    return { kind: 'dict', values: c.values!, codes: c.width === 1 ? own : new Uint16Array(own.buffer, own.byteOffset, c.length / 2) };
+  }
+
+  /** Whether a column is in memory already (then a pass over it beats reading its sorted index). */
+  isLoaded(name: string): boolean { return ColumnsSidecar.cache.has(`${this.header.fingerprint}|${name}`); }
+
+  hasSorted(name: string): boolean { return this.byName.get(name)?.orderOffset !== undefined && !this.isLoaded(name); }
+
+  /**
+   * Positions of the features whose value lies in one of the intervals, and of the null ones,
+   * through the sorted index: the fences, one block of values per bound, then the order slices.
+   */
+  async positionsIn(name: string, intervals: NumberInterval[]): Promise<{ hits: Uint32Array[]; nulls: Uint32Array }> {
+    const c = this.byName.get(name)!;
+    const n = this.header.featuresCount;
+    const values = n - c.nulls!;
+    const hits: Uint32Array[] = [];
+    for (const i of intervals) {
+      const from = await this.rank(c, values, i.low, !i.lowOpen);
+      const to = await this.rank(c, values, i.high, i.highOpen);
+      if (to > from) hits.push(await this.order(c, from, to));
+    }
+    return { hits, nulls: values < n ? await this.order(c, values, n) : new Uint32Array(0) };
+  }
+
+  /** The rank of the first value ≥ v (`inclusive`) or > v among the non-null values. */
+  private async rank(c: ColumnEntry, values: number, v: number, inclusive: boolean): Promise<number> {
+    if (v === -Infinity && inclusive) return 0;
+    const before = (x: number) => (inclusive ? x < v : x <= v); // x ranks before the bound
+    const fences = c.fences!;
+    let j = 0;
+    while (j < fences.length && before(fences[j])) j++; // fences are few (n / 4096): a linear walk is enough
+    if (j === 0) return 0;
+    const start = (j - 1) * FENCE;
+    const end = Math.min(j * FENCE, values);
+    const bytes = await this.source.read(this.dataStart + c.sortedOffset! + start * 8, (end - start) * 8);
+    const own = bytes.byteOffset % 8 === 0 ? bytes : Uint8Array.from(bytes);
+    const block = new Float64Array(own.buffer, own.byteOffset, end - start);
+    let lo = 0, hi = block.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (before(block[mid])) lo = mid + 1; else hi = mid; }
+    return start + lo;
+  }
+
+  private async order(c: ColumnEntry, from: number, to: number): Promise<Uint32Array> {
+    const bytes = await this.source.read(this.dataStart + c.orderOffset! + from * 4, (to - from) * 4);
+    const own = bytes.byteOffset % 4 === 0 ? bytes : Uint8Array.from(bytes);
+    return new Uint32Array(own.buffer, own.byteOffset, to - from);
   }
 
   async close(): Promise<void> { await this.source.close(); }

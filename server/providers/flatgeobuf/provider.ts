@@ -8,7 +8,7 @@ import { envelopeOf } from '../../cql2/geometry.js';
 import { IdIndex } from './id-index.js';
 import { PropertyDecoder, pointXY } from './properties.js';
 import { GeoJsonTranscoder } from './transcode.js';
-import { queryPredicate } from '../../query/predicate.js';
+import { and, queryPredicate } from '../../query/predicate.js';
 import { countMatches, evaluateColumns, matchingPositions, pagePositions, type ColumnsAnswer } from '../../query/columns.js';
 import { ColumnsSidecar, fingerprintOf } from './columns.js';
 import { OgcError } from '../../errors.js';
@@ -230,9 +230,23 @@ export class FlatGeobufProvider implements Provider {
       return undefined; // the scan gives the answer (or the error) the fallback always gave
     }
     if (!answer) return undefined;
-    if (answer.exact && !query.predicate && (!query.bbox || this.indexed)) {
+    const { mask } = answer;
+    const all = this.layout.header.featuresCount;
+    if (!this.indexed) {
+      // No R-tree, so no feature offsets: stream the file, testing the mask before decoding anything.
+      const inMask = withNeeds((f) => mask[f.index] === 1, [], false);
+      if (answer.exact && !query.predicate && !query.bbox) {
+        const mode: ReadMode = { predicate: inMask, full: true, lazy: true };
+        const result = this.predicatePage(this.readRange(0, all - 1, mode), mode, { ...query, count: false }, all);
+        return { features: result.features, numberMatched: async () => { await result.numberMatched(); return countMatches(mask); } };
+      }
+      const tested = countMatches(mask);
+      if (tested > all / 4) return undefined;
+      const mode: ReadMode = { predicate: and([inMask, predicate]), full: true, lazy: true };
+      return this.predicatePage(this.readRange(0, all - 1, mode), mode, query, tested);
+    }
+    if (answer.exact && !query.predicate) {
       const { offset, limit } = query;
-      const { mask } = answer;
       if (!candidates) {
         // Only the page's positions are listed; the count is a pass over the mask, when asked.
         return { features: this.readIndices(pagePositions(mask, offset, limit), { lazy: true, full: true }), numberMatched: async () => countMatches(mask) };
@@ -241,9 +255,9 @@ export class FlatGeobufProvider implements Provider {
       const page = positions.subarray(Math.min(offset, positions.length), Math.min(offset + limit, positions.length));
       return { features: this.readIndices(page, { lazy: true, full: true }), numberMatched: async () => positions.length };
     }
-    const positions = matchingPositions(answer.mask, candidates ?? undefined);
+    const positions = matchingPositions(mask, candidates ?? undefined);
     // Not selective: reading most of the file by position costs more than streaming it.
-    if (positions.length > this.layout.header.featuresCount / 4) return undefined;
+    if (positions.length > all / 4) return undefined;
     const mode: ReadMode = { predicate, full: true, lazy: true };
     return this.predicatePage(this.readIndices(positions, mode), mode, query, positions.length);
   }
