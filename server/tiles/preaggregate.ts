@@ -109,7 +109,7 @@ export class PreAggregateBuilder {
     const tiles: Record<string, number[][]> = {};
     for (const { id: tms, width } of this.projectors) {
       tiles[tms] = [];
-      let level = new Map<number, Cell>(this.cells.get(tms));
+      let level = this.cells.get(tms)!; // not modified: coarser() copies
       let levelWidth = width;
       for (let z = this.spec.maxZoom; z >= 0; z--) {
         const { dir, bytes } = encodeLevel(level, levelWidth, offset);
@@ -119,6 +119,7 @@ export class PreAggregateBuilder {
         if (z > 0) ({ level, width: levelWidth } = coarser(level, levelWidth, resolveTms(tms as TileMatrixSetId).tileMatrices[z - 1].matrixWidth * CELL_GRID));
       }
     }
+    this.cells.clear();
     const header: Header = { format: FORMAT, data: dataFingerprint(dataPath), sumProperty: this.spec.sumProperty ?? null, maxZoom: this.spec.maxZoom, tiles };
     const json = Buffer.from(JSON.stringify(header));
     const head = Buffer.alloc(12);
