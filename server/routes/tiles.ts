@@ -255,7 +255,8 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     const agg = await preAggregates.get(provider.location, (await provider.stats()).version);
     if (!agg?.covers(tms.id, z) || (sumProperty !== undefined && agg.sumProperty !== sumProperty)) return null;
     if (agg.count(tms.id, z, row, col) <= DEFAULT_MAX_FEATURES) return null;
-    return agg.cells(tms.id, z, row, col);
+    // A damaged sidecar is not an error of the request: the data answers.
+    return agg.cells(tms.id, z, row, col).catch(() => null);
   }
 
   async function tile(req: Request, res: Response, collections: ServedCollection[], dataset: boolean): Promise<void> {

@@ -109,7 +109,7 @@ export class PreAggregateBuilder {
     const tiles: Record<string, number[][]> = {};
     for (const { id: tms, width } of this.projectors) {
       tiles[tms] = [];
-      let level = new Map<number, Cell>(this.cells.get(tms));
+      let level = this.cells.get(tms)!; // not modified: coarser() copies
       let levelWidth = width;
       for (let z = this.spec.maxZoom; z >= 0; z--) {
         const { dir, bytes } = encodeLevel(level, levelWidth, offset);
@@ -119,6 +119,7 @@ export class PreAggregateBuilder {
         if (z > 0) ({ level, width: levelWidth } = coarser(level, levelWidth, resolveTms(tms as TileMatrixSetId).tileMatrices[z - 1].matrixWidth * CELL_GRID));
       }
     }
+    this.cells.clear();
     const header: Header = { format: FORMAT, data: dataFingerprint(dataPath), sumProperty: this.spec.sumProperty ?? null, maxZoom: this.spec.maxZoom, tiles };
     const json = Buffer.from(JSON.stringify(header));
     const head = Buffer.alloc(12);
@@ -219,10 +220,12 @@ function decodeCells(bytes: Buffer): TileCells {
 /** An open sidecar: which tiles it answers, and their cells. */
 export class PreAggregates {
   private index = new Map<string, [offset: number, length: number, count: number]>();
+  private zooms = new Set<string>();
 
   private constructor(private path: string, private dataStart: number, readonly sumProperty: string | null, readonly maxZoom: number, tiles: Record<string, number[][]>) {
     for (const [tms, zooms] of Object.entries(tiles)) {
       zooms.forEach((dir, z) => {
+        this.zooms.add(`${tms}/${z}`);
         for (let i = 0; i < dir.length; i += 5) this.index.set(`${tms}/${z}/${dir[i]}/${dir[i + 1]}`, [dir[i + 2], dir[i + 3], dir[i + 4]]);
       });
     }
@@ -252,7 +255,7 @@ export class PreAggregates {
 
   /** Whether this zoom is pre-aggregated (then a tile absent from the index is not dense). */
   covers(tms: string, z: number): boolean {
-    return z <= this.maxZoom && Object.values(TILE_MATRIX_SETS).some((s) => s.id === tms);
+    return this.zooms.has(`${tms}/${z}`);
   }
 
   /** Points owned by the tile when it is dense (more than DEFAULT_MAX_FEATURES), else 0. */
@@ -265,7 +268,10 @@ export class PreAggregates {
     const bytes = Buffer.alloc(entry?.[1] ?? 0);
     if (entry) {
       const handle = await open(this.path, 'r');
-      try { await handle.read(bytes, 0, bytes.length, this.dataStart + entry[0]); } finally { await handle.close(); }
+      try {
+        const { bytesRead } = await handle.read(bytes, 0, bytes.length, this.dataStart + entry[0]);
+        if (bytesRead !== bytes.length) throw new Error(`${this.path}: truncated`);
+      } finally { await handle.close(); }
     }
     return decodeCells(bytes);
   }

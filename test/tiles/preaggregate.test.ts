@@ -3,7 +3,7 @@
 // fall back to the data; the worker pool encodes byte for byte what the event loop encodes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -56,6 +56,12 @@ before(async () => {
   copyFileSync(join(withSidecar, 'sites.fgb.tiles'), join(stale, 'sites.fgb.tiles'));
   mkdirSync(join(root, 'stale-ref'));
   await buildCollections(join(root, 'stale-ref'), [{ definition: fixtureDefinition, records: records(2), tiles: null }]);
+  // The same data with its sidecar cut short: the tiles it cannot give come from the data.
+  mkdirSync(join(root, 'damaged'));
+  for (const f of ['sites.fgb', 'sites.fgb.ids']) copyFileSync(join(withSidecar, f), join(root, 'damaged', f));
+  const sidecar = readFileSync(join(withSidecar, 'sites.fgb.tiles'));
+  writeFileSync(join(root, 'damaged', 'sites.fgb.tiles'), sidecar.subarray(0, 12 + sidecar.readUInt32LE(8) + 100));
+  apps.damaged = await serve(join(root, 'damaged'), 0);
   apps.with = await serve(withSidecar, 1);
   apps.without = await serve(without, 0);
   apps.stale = await serve(stale, 0);
@@ -118,11 +124,17 @@ test('datetime and filters the pre-aggregates cannot answer are drawn from the d
   }
 });
 
-test('a stale sidecar (another data version) is ignored', async () => {
+test('a stale sidecar (another data version) is ignored; a damaged one falls back to the data', async () => {
   const path = '/collections/sites/tiles/WebMercatorQuad/5/11/16';
   const a = await mvt(apps.stale, path);
   const b = await mvt(apps.staleRef, path);
   assert.ok(Buffer.from(a.body as Buffer).equals(Buffer.from(b.body as Buffer)));
+  for (const z of [3, 5, 6]) {
+    const [x, y] = lonLatToTile('WebMercatorQuad', z, CITIES[0][1], CITIES[0][2]).map(Math.floor);
+    const damaged = await mvt(apps.damaged, `/collections/sites/tiles/WebMercatorQuad/${z}/${y}/${x}`);
+    const data = await mvt(apps.without, `/collections/sites/tiles/WebMercatorQuad/${z}/${y}/${x}`);
+    assert.ok(damaged.body.equals(data.body), `zoom ${z}`);
+  }
 });
 
 test('the worker pool encodes byte for byte what the event loop encodes; dense layers as cells give the same tile', async () => {
