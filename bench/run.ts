@@ -1,12 +1,19 @@
 // npm run bench: autocannon load on our server and on the peers (QGIS Server, MapServer) serving
 // the same points_prelevement.fgb, in one run; medians of repeated runs go to bench/RESULTS.md.
-// Usage: npm run bench -- [--scales 1,10] [--duration 10] [--runs 3] [--connections 4] [--no-peers] [--port N]
+// Usage: npm run bench -- [--scales 1,10] [--duration 10] [--runs 3] [--connections 4] [--no-peers]
+//   [--cases pages,uncached,compressed,paging,own,hubeau,cold,qgis,throttle] (groups to run; default all)
+//   [--paging-peer-pages 20] [--qgis-peer-load] (QGIS also loads the layer from QGIS Server: minutes)
+//   [--throttle-mbit 20]
 //   [--hubeau-only]: only the Hub'Eau-compatible paths beside the OGC API (section of its own in RESULTS.md)
+// Our server runs twice: as deployed (page cache on) and with --page-cache 0 for the uncached groups.
+// Server CPU per request: utime + stime of the server and its workers (/proc) over the run / requests.
 import autocannon from 'autocannon';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { cpuSeconds, freePort, sequentialPaging, startServer } from './uncached.js';
+import { hasOgr, hasQgis, qgisLoads, throttledGdal, type LoadRow } from './qgis-load.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -20,7 +27,10 @@ const CONNECTIONS = Number(arg('connections', '4'));
 const PEERS = !args.includes('--no-peers');
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const PEERS_SH = resolve(ROOT, '..', 'shared', 'peers', 'peers.sh');
-const PORT = Number(arg('port', '18080'));
+const GROUPS = new Set(arg('cases', 'pages,uncached,compressed,paging,own,hubeau,cold,qgis,throttle').split(','));
+const PAGING_PEER_PAGES = Number(arg('paging-peer-pages', '20'));
+const THROTTLE_MBIT = Number(arg('throttle-mbit', '20'));
+const loads: number[] = [];
 
 /**
  * `offsets`: each request asks another page (a random offset below that bound), never a cached one;
@@ -86,38 +96,38 @@ async function cold(scale: number, base: string): Promise<void> {
   }
 }
 
-interface Row { scale: number; target: string; case: string; rps: number; p50: number; p99: number; bytes: number; non2xx: number }
+interface Row { scale: number; target: string; case: string; rps: number; p50: number; p99: number; bytes: number; non2xx: number; cpuMs?: number }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-async function load(url: string, offsets?: number, vary?: Case['vary']): Promise<{ rps: number; p50: number; p99: number; bytes: number; non2xx: number }> {
+/**
+ * autocannon runs, medians. `pids`: the server's processes, for its CPU per request; `encoding`:
+ * Accept-Encoding (bytes/resp are then bytes on the wire).
+ */
+async function load(url: string, offsets?: number, vary?: Case['vary'], pids?: number[], encoding?: string): Promise<Omit<Row, 'scale' | 'target' | 'case'>> {
   const runs = [];
+  const cpu: number[] = [];
   for (let r = 0; r < RUNS; r++) {
+    loads.push(loadavg()[0]);
+    const cpu0 = pids ? pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) : 0;
     // Seeded, so that every target gets the same sequence of pages.
     let seed = 12345 + r;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const path = new URL(url).pathname + new URL(url).search;
     const suffix = vary ? () => vary(random) : offsets ? () => `&offset=${Math.floor(random() * offsets)}` : undefined;
     const requests = suffix ? [{ setupRequest: (req: any) => ({ ...req, path: `${path}${suffix()}` }) }] : undefined;
-    const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers: { accept: 'application/geo+json' }, ...(requests ? { requests } : {}) });
+    const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers: { accept: 'application/geo+json', ...(encoding ? { 'accept-encoding': encoding } : {}) }, ...(requests ? { requests } : {}) });
     runs.push(result);
+    if (pids) cpu.push(((pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - cpu0) * 1000) / Math.max(1, result.requests.total));
   }
   return {
+    cpuMs: pids ? median(cpu) : undefined,
     rps: median(runs.map((r) => r.requests.average)),
     p50: median(runs.map((r) => r.latency.p50)),
     p99: median(runs.map((r) => r.latency.p99)),
     bytes: median(runs.map((r) => r.throughput.average / Math.max(r.requests.average, 1))),
     non2xx: runs.reduce((s, r) => s + r.non2xx, 0),
   };
-}
-
-async function waitFor(url: string, ms = 600_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    try { if ((await fetch(url)).ok) return; } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${url} did not answer`);
 }
 
 function rssMiB(pid: number): number {
@@ -130,6 +140,25 @@ async function firstId(base: string, coll: string): Promise<string> {
   return String(doc.features[0].id);
 }
 
+const PARIS = 'bbox=2.2,48.7,2.5,49.0';
+// Page cache off, each request another page (random offsets, the same seeded sequence for every
+// target); the bbox offsets stay below the ~3,000 features of the Paris box at scale 1.
+const UNCACHED_CASES: Case[] = [
+  { name: 'uncached limit=1000, random offset', path: (c) => `/collections/${c}/items?limit=1000`, offsets: 150_000 },
+  { name: 'uncached limit=100, random offset', path: (c) => `/collections/${c}/items?limit=100`, offsets: 150_000 },
+  { name: 'uncached bbox Paris limit=1000, random offset', path: (c) => `/collections/${c}/items?${PARIS}&limit=1000`, offsets: 2_000 },
+];
+
+/** Our processes: the primary and its cluster workers. */
+function processTree(pid: number): number[] {
+  const children = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+  return [pid, ...children];
+}
+
+interface PagingRow { scale: number; target: string; pages: number; first: number; middle: number; last: number }
+const pagingRows: PagingRow[] = [];
+const loadRows: (LoadRow & { scale: number })[] = [];
+
 async function benchScale(scale: number, rows: Row[], notes: string[]): Promise<void> {
   const dataDir = join(ROOT, 'data', `bench-scale-${scale}`);
   if (!existsSync(join(dataDir, 'chroniques.fgb'))) {
@@ -137,39 +166,90 @@ async function benchScale(scale: number, rows: Row[], notes: string[]): Promise<
     const built = spawnSync('node', [join(ROOT, 'dist', 'cli.js'), 'build-data', '--scale', String(scale), '--out', dataDir], { stdio: 'inherit' });
     if (built.status !== 0) throw new Error('build failed');
   }
-  const server: ChildProcess = spawn('node', [join(ROOT, 'dist', 'cli.js'), 'serve', '--data', dataDir, '--port', String(PORT), '--host', '127.0.0.1'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } });
-  const targets: [string, string][] = [['ours', `http://127.0.0.1:${PORT}`]];
+  const { server, base: oursBase } = await startServer(dataDir);
+  const uncached = GROUPS.has('uncached') || GROUPS.has('compressed') || GROUPS.has('paging') ? await startServer(dataDir, ['--page-cache', '0']) : undefined;
+  const targets: [string, string][] = [['ours', oursBase]];
+  // The peers in a state directory of their own, on free ports: other peers on the machine are left alone.
+  const peersEnv = { ...process.env, H: mkdtempSync(join(tmpdir(), 'bench-peers-')), FGB: join(dataDir, 'points_prelevement.fgb'), QGIS_PORT: String(await freePort()), MS_PORT: String(await freePort()), MSF_PORT: String(await freePort()) };
+  let peers = false;
   try {
-    await waitFor(`${targets[0][1]}/collections`);
-    if (HUBEAU_ONLY) { await hubeau(scale, targets[0][1], rows); return; }
+    if (HUBEAU_ONLY) { await hubeau(scale, oursBase, rows); return; }
     if (PEERS && existsSync(PEERS_SH)) {
-      spawnSync('bash', [PEERS_SH, 'stop'], { stdio: 'ignore' });
-      const started = spawnSync('bash', [PEERS_SH, 'start'], { env: { ...process.env, FGB: join(dataDir, 'points_prelevement.fgb') }, encoding: 'utf8' });
-      if (started.status === 0) {
-        targets.push(['QGIS Server', 'http://127.0.0.1:8101/qgis/wfs3'], ['MapServer FastCGI', 'http://127.0.0.1:8103/fcgi/mapserv/prelevements/ogcapi']);
+      const started = spawnSync('bash', [PEERS_SH, 'start'], { env: peersEnv, encoding: 'utf8' });
+      peers = started.status === 0;
+      if (peers) {
+        targets.push(['QGIS Server', `http://127.0.0.1:${peersEnv.QGIS_PORT}/qgis/wfs3`], ['MapServer FastCGI', `http://127.0.0.1:${peersEnv.MSF_PORT}/fcgi/mapserv/prelevements/ogcapi`]);
       } else notes.push(`peers did not start at scale ${scale}: ${started.stderr.slice(0, 300)}`);
     }
     const rssBefore = rssTotal(server.pid!);
-    for (const [target, base] of targets) {
-      const id = await firstId(base, 'points_prelevement');
-      for (const c of CASES) {
-        const url = base + c.path('points_prelevement', id);
-        console.error(`scale ${scale} ${target} ${c.name}`);
-        rows.push({ scale, target, case: c.name, ...(await load(url, c.offsets)) });
+    const qgisServer = targets.find(([t]) => t === 'QGIS Server');
+    if (GROUPS.has('pages')) {
+      for (const [target, base] of targets) {
+        const id = await firstId(base, 'points_prelevement');
+        for (const c of CASES) {
+          console.error(`scale ${scale} ${target} ${c.name}`);
+          rows.push({ scale, target, case: c.name, ...(await load(base + c.path('points_prelevement', id), c.offsets, undefined, target === 'ours' ? processTree(server.pid!) : undefined)) });
+        }
       }
     }
-    const ours = targets[0][1];
-    const id = await firstId(ours, 'points_prelevement');
-    for (const c of OWN_CASES) {
-      console.error(`scale ${scale} ours ${c.name}`);
-      rows.push({ scale, target: 'ours', case: c.name, ...(await load(ours + c.path('points_prelevement', id))) });
+    if (uncached && GROUPS.has('uncached')) {
+      for (const [target, base] of [['ours', uncached.base], ...(qgisServer ? [qgisServer] : [])]) {
+        for (const c of UNCACHED_CASES) {
+          console.error(`scale ${scale} ${target} ${c.name}`);
+          rows.push({ scale, target, case: c.name, ...(await load(base + c.path('points_prelevement', ''), c.offsets, undefined, target === 'ours' ? processTree(uncached.server.pid!) : undefined)) });
+        }
+      }
     }
-    await hubeau(scale, ours, rows);
-    await cold(scale, ours);
+    if (GROUPS.has('compressed')) {
+      // Bytes on the wire and req/s with Accept-Encoding: new pages compressed as they stream;
+      // a repeated page comes from the page cache, compressed once when first asked in that encoding.
+      for (const encoding of ['gzip', 'br']) {
+        if (uncached) {
+          const name = `uncached limit=1000, random offset, ${encoding}`;
+          console.error(`scale ${scale} ours ${name}`);
+          rows.push({ scale, target: 'ours', case: name, ...(await load(`${uncached.base}/collections/points_prelevement/items?limit=1000`, 150_000, undefined, processTree(uncached.server.pid!), encoding)) });
+        }
+        const name = `items limit=1000 (page cache), ${encoding}`;
+        console.error(`scale ${scale} ours ${name}`);
+        rows.push({ scale, target: 'ours', case: name, ...(await load(`${oursBase}/collections/points_prelevement/items?limit=1000`, undefined, undefined, processTree(server.pid!), encoding)) });
+      }
+    }
+    if (uncached && GROUPS.has('paging')) {
+      // As QGIS pages: follow `next` from offset 0; ms per page at the start, middle and end.
+      for (const [target, base, max] of [['ours (page cache off)', uncached.base, Infinity], ...(qgisServer ? [[qgisServer[0], qgisServer[1], PAGING_PEER_PAGES]] : [])] as [string, string, number][]) {
+        console.error(`scale ${scale} ${target} sequential paging`);
+        const times = (await sequentialPaging(`${base}/collections/points_prelevement/items?limit=1000`, max)).map((t) => t.ms);
+        const mid = Math.floor(times.length / 2);
+        const med = (a: number[]) => median(a.length ? a : [NaN]);
+        pagingRows.push({ scale, target, pages: times.length, first: med(times.slice(0, 5)), middle: med(times.slice(Math.max(0, mid - 2), mid + 3)), last: med(times.slice(-5)) });
+      }
+    }
+    if (GROUPS.has('own')) {
+      const id = await firstId(oursBase, 'points_prelevement');
+      for (const c of OWN_CASES) {
+        console.error(`scale ${scale} ours ${c.name}`);
+        rows.push({ scale, target: 'ours', case: c.name, ...(await load(oursBase + c.path('points_prelevement', id))) });
+      }
+    }
+    if (GROUPS.has('hubeau')) await hubeau(scale, oursBase, rows);
+    if (GROUPS.has('cold')) await cold(scale, oursBase);
+    if (GROUPS.has('qgis') && hasQgis()) {
+      const peer = qgisServer && args.includes('--qgis-peer-load') ? { name: 'QGIS Server', base: qgisServer[1] } : undefined;
+      for (const row of await qgisLoads(oursBase, 'points_prelevement', peer)) loadRows.push({ scale, ...row });
+    }
+    if (GROUPS.has('throttle') && hasOgr()) {
+      // A département-sized extent (Gironde and Landes): a whole-layer read at 20 Mbit/s would take minutes uncompressed.
+      const start = async (baseUrl: string) => {
+        const s = await startServer(dataDir, ['--workers', '1', '--base-url', baseUrl]);
+        return { port: Number(new URL(s.base).port), stop: async () => { s.server.kill('SIGTERM'); await new Promise((r) => s.server.once('exit', r)); } };
+      };
+      for (const row of await throttledGdal(start, 'points_prelevement', [-1.5, 43.5, 0.5, 45.5], THROTTLE_MBIT)) loadRows.push({ scale, ...row });
+    }
     notes.push(`scale ${scale}: our server (primary + workers) RSS ${rssBefore.toFixed(0)} MiB after start, ${rssTotal(server.pid!).toFixed(0)} MiB after the run; data ${(dirSize(dataDir) / 1048576).toFixed(0)} MiB on disk`);
   } finally {
     server.kill('SIGTERM');
-    if (PEERS && existsSync(PEERS_SH)) spawnSync('bash', [PEERS_SH, 'stop'], { stdio: 'ignore' });
+    uncached?.server.kill('SIGTERM');
+    if (peers) spawnSync('bash', [PEERS_SH, 'stop'], { env: peersEnv, stdio: 'ignore' });
   }
 }
 
@@ -194,11 +274,11 @@ function dirSize(dir: string): number {
 }
 
 function table(rows: Row[]): string {
-  const lines = ['| scale | target | case | req/s | p50 ms | p99 ms | bytes/resp | non-2xx | ratio ours / QGIS Server |', '|---|---|---|---|---|---|---|---|---|'];
+  const lines = ['| scale | target | case | req/s | p50 ms | p99 ms | bytes/resp | non-2xx | server CPU ms/req | ratio ours / QGIS Server |', '|---|---|---|---|---|---|---|---|---|---|'];
   for (const r of rows) {
     const qgis = rows.find((q) => q.scale === r.scale && q.case === r.case && q.target === 'QGIS Server');
     const ratio = r.target === 'ours' && qgis ? `**${(r.rps / qgis.rps).toFixed(1)}×**` : '';
-    lines.push(`| ${r.scale} | ${r.target} | ${r.case} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.bytes.toFixed(0)} | ${r.non2xx} | ${ratio} |`);
+    lines.push(`| ${r.scale} | ${r.target} | ${r.case} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.bytes.toFixed(0)} | ${r.non2xx} | ${r.cpuMs === undefined ? '' : r.cpuMs.toFixed(1)} | ${ratio} |`);
   }
   return lines.join('\n');
 }
@@ -221,6 +301,25 @@ Ratios are meaningful within one run only.
 
 ${table(rows)}
 
+Load average (1 min) during the runs: median ${median(loads.length ? loads : [NaN]).toFixed(1)}, max ${Math.max(...loads, 0).toFixed(1)}
+(${cpus().length} cores shared with other work: CPU per request counts only our server's processes).
+"uncached" rows: our server started with \`--page-cache 0\`, every request another page (random offsets,
+the same seeded sequence for QGIS Server). "gzip"/"br" rows: \`Accept-Encoding\` sent, bytes/resp on the wire.
+
+Sequential paging as QGIS does it (follow \`next\` from offset 0, \`limit=1000\`, one connection), ms per page
+(median of 5 pages at the start, middle and end; QGIS Server capped at ${PAGING_PEER_PAGES} pages):
+
+| scale | target | pages | first pages ms | middle ms | last pages ms |
+|---|---|---|---|---|---|
+${pagingRows.map((r) => `| ${r.scale} | ${r.target} | ${r.pages} | ${r.first.toFixed(0)} | ${r.middle.toFixed(0)} | ${r.last.toFixed(0)} |`).join('\n')}
+
+Loading the whole layer \`points_prelevement\` in a GIS client, every way it can (one run each; the
+throttled rows read the features of an extent over Gironde and Landes through a ${THROTTLE_MBIT} Mbit/s proxy):
+
+| scale | client | way | features | seconds |
+|---|---|---|---|---|
+${loadRows.map((r) => `| ${r.scale} | ${r.client} | ${r.way} | ${r.features} | ${Number.isNaN(r.seconds) ? r.note ?? 'failed' : r.seconds.toFixed(1)} |`).join('\n')}
+
 Filtered queries whose count the server has never computed (a full pass over the file for
 \`numberMatched\`; later pages of the same query reuse the cached count), median of 3:
 
@@ -234,7 +333,8 @@ ${notes.map((n) => `- ${n}`).join('\n')}
 const resultsFile = join(ROOT, 'bench', 'RESULTS.md');
 const previous = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '';
 const others = previous.indexOf('\n## ') >= 0 ? previous.slice(previous.indexOf('\n## ')) : '';
-writeFileSync(resultsFile, report + others);
+writeFileSync(`${resultsFile}.tmp`, report + others);
+renameSync(`${resultsFile}.tmp`, resultsFile);
 console.log(report);
 
 function hubeauSection(rows: Row[]): string {

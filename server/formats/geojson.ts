@@ -3,7 +3,7 @@
 import type { Response } from 'express';
 import type { Feature as GeoJsonFeature } from 'geojson';
 import type { Feature } from '../types.js';
-import { BufferedWriter } from './stream.js';
+import { JsonResponseWriter, writesJsonBytes } from './json-bytes.js';
 
 export interface Link { href: string; rel: string; type?: string; title?: string; hreflang?: string; templated?: boolean }
 
@@ -67,14 +67,18 @@ function extraMembers(feature: GeoJsonFeature): string {
 export async function writeFeatureCollection(res: Response, page: CollectionPage, shape: FeatureShaper, mediaType = 'application/geo+json', numberProperties?: Set<string>): Promise<Buffer | undefined> {
   res.status(200).type(mediaType);
   // Pages up to 2 MB (limit=1000 of most collections) are sent whole; longer ones stream.
-  const out = new BufferedWriter(res, 2 * 1024 * 1024);
-  await out.push('{"type":"FeatureCollection","features":[');
+  const out = new JsonResponseWriter(res, 2 * 1024 * 1024);
+  out.ascii('{"type":"FeatureCollection","features":[');
+  const plain = shape === plainShaper;
   let n = 0;
   for await (const feature of page.features) {
+    if (n++ > 0) out.ascii(',');
     // Unshaped features the provider can write from its bytes skip decoding and re-encoding.
-    const fast = shape === plainShaper && feature.json ? feature.json() : undefined;
-    if (n++ > 0) await out.push(',');
-    await out.push(fast ?? featureJson(shape(feature), numberProperties));
+    if (!(plain && writesJsonBytes(feature) && feature.writeJson(out))) {
+      const fast = plain && feature.json ? feature.json() : undefined;
+      out.text(fast ?? featureJson(shape(feature), numberProperties));
+    }
+    if (out.full) await out.flush();
   }
   const { numberMatched, links } = await page.finish(n);
   const tail: Record<string, unknown> = {};
@@ -82,7 +86,7 @@ export async function writeFeatureCollection(res: Response, page: CollectionPage
   tail.numberReturned = n;
   tail.timeStamp = new Date().toISOString();
   tail.links = links;
-  await out.push('],' + JSON.stringify(tail).slice(1));
+  out.text('],' + JSON.stringify(tail).slice(1));
   return out.end();
 }
 

@@ -5,6 +5,7 @@ import type { Feature as GeoJsonFeature } from 'geojson';
 import type { ServedCollection } from '../catalog.js';
 import { baseUrl, collectionOr404, queryStrings, type ServerContext } from '../context.js';
 import { InvalidParameterValue, NotFound } from '../errors.js';
+import { linkHeader, peekPage } from '../formats/link-header.js';
 import { featureDocumentJson, plainShaper, writeFeatureCollection, type FeatureShaper, type Link } from '../formats/geojson.js';
 import { featureRows, filterForm, mapScript, page, propertyTable, render, templatePage } from '../formats/html.js';
 import { formatLabel, formatNumber, langOf, t, varyOnNegotiation, type Lang } from '../i18n.js';
@@ -160,8 +161,17 @@ export function itemsRouter(ctx: ServerContext, extensions: ItemsExtension[] = [
       // Streaming formats: the page (offset/limit), or the whole result when limit is absent.
       const wholeResult = params.limit === undefined;
       if (wholeResult && itemsPlan.sort) throw new InvalidParameterValue('sortby', 'un export complet trié demande un paramètre limit');
-      const result = await runQuery(provider, itemsPlan.sort ? query : { ...query, limit: wholeResult ? Number.MAX_SAFE_INTEGER : limit }, await sortCache());
-      await extra.write(res, result.features, shape, collection);
+      // A page is asked with one feature more: whether a next page exists goes in its Link header.
+      const asked = wholeResult ? Number.MAX_SAFE_INTEGER : limit + (itemsPlan.sort && offset + limit >= MAX_SORTED_DEPTH ? 0 : 1);
+      const result = await runQuery(provider, { ...query, limit: asked }, await sortCache());
+      let features = result.features;
+      if (!wholeResult) {
+        const page = await peekPage(features, limit);
+        features = page.features;
+        const paging = (rel: string, at: number) => ({ href: hrefWith(base, path, params, { offset: at > 0 ? String(at) : undefined, limit: String(limit) }), rel, type: format.mediaType });
+        res.setHeader('Link', linkHeader([paging('self', offset), ...(page.more ? [paging('next', offset + limit)] : []), ...(offset > 0 ? [paging('prev', Math.max(0, offset - limit))] : [])]));
+      }
+      await extra.write(res, features, shape, collection);
       return;
     }
 

@@ -209,6 +209,28 @@ describe('paging, negotiation, links, OpenAPI', () => {
     const csv = (await request(app).get(SITES).expect(200)).body.links.find((l: any) => l.type === 'text/csv');
     assert.equal(new URL(csv.href).searchParams.get('limit'), '10');
   });
+  it('FlatGeobuf pages page through Link headers (next typed application/flatgeobuf, as QGIS follows them)', async () => {
+    const total = (await request(app).get(`${SITES}?limit=1`).expect(200)).body.numberMatched as number;
+    const seen: string[] = [];
+    let url: string | undefined = `${SITES}?f=fgb&limit=7&usage=AEP`;
+    let pages = 0;
+    const aep = (await request(app).get(`${SITES}?limit=1000&usage=AEP`).expect(200)).body.features.map((f: any) => f.id);
+    while (url && pages++ < 100) {
+      const res: request.Response = await request(app).get(url).buffer(true).parse(binary).expect(200);
+      assert.equal(res.headers['content-type'], 'application/flatgeobuf');
+      for await (const f of deserialize(new Uint8Array(res.body))) seen.push(String(f.properties!.code));
+      const links = String(res.headers.link ?? '');
+      assert.match(links, /rel="self"; type="application\/flatgeobuf"/);
+      const next = /<([^>]+)>; rel="next"; type="application\/flatgeobuf"/.exec(links)?.[1];
+      if (next) {
+        const params = new URL(next).searchParams;
+        assert.deepEqual([params.get('f'), params.get('limit'), params.get('usage')], ['fgb', '7', 'AEP']);
+      }
+      url = next ? new URL(next).pathname + new URL(next).search : undefined;
+    }
+    assert.ok(aep.length > 7 && aep.length < total, 'the filter spans pages');
+    assert.deepEqual(seen, aep, 'every filtered feature once, in order; the last page has no next');
+  });
   it('the collection links to its whole content in each format', async () => {
     const links = (await request(app).get('/collections/sites').expect(200)).body.links;
     for (const [key, type] of [['csv', 'text/csv'], ['fgb', 'application/flatgeobuf'], ['geojsonseq', 'application/geo+json-seq']]) {

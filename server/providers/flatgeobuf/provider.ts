@@ -12,6 +12,7 @@ import { and, queryPredicate } from '../../query/predicate.js';
 import { countMatches, evaluateColumns, matchingPositions, pagePositions, type ColumnsAnswer } from '../../query/columns.js';
 import { ColumnsSidecar, fingerprintOf } from './columns.js';
 import { OgcError } from '../../errors.js';
+import type { JsonBytes } from '../../formats/json-bytes.js';
 import { GeometryType } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry-type.js';
 import { ColumnType } from 'flatgeobuf/lib/mjs/flat-geobuf/column-type.js';
 
@@ -51,6 +52,14 @@ class LazyFeature implements Feature {
   json(): string | undefined {
     // Replaced properties no longer match the bytes: let the format serialise them.
     return this.replaced ? undefined : this.owner.featureJson(this);
+  }
+  /** json() as bytes into `out` (JsonBytesFeature); false when the format must serialise it. */
+  writeJson(out: JsonBytes): boolean {
+    return !this.replaced && this.owner.featureJsonInto(this, out);
+  }
+  jsonBytesInto(transcoder: GeoJsonTranscoder, out: JsonBytes): void {
+    const point = this.geometry?.type === 'Point' ? this.geometry.coordinates : null;
+    transcoder.featureInto(out, this.bytes, this.position, this.id, point, this.geometry);
   }
   jsonFromBytes(transcoder: GeoJsonTranscoder): string {
     const geometry = this.geometry?.type === 'Point'
@@ -119,10 +128,20 @@ export class FlatGeobufProvider implements Provider {
   }
 
   featureJson(feature: LazyFeature): string | undefined {
-    // JSON columns declared as arrays but stored as text need the decoding path.
-    if (this.decodeOptions.jsonColumns?.size && this.layout.header.columns?.some((c) => this.decodeOptions.jsonColumns!.has(c.name) && c.type !== ColumnType.Json)) return undefined;
-    return feature.jsonFromBytes(this.transcoder);
+    return this.textJsonColumns ? undefined : feature.jsonFromBytes(this.transcoder);
   }
+
+  featureJsonInto(feature: LazyFeature, out: JsonBytes): boolean {
+    if (this.textJsonColumns) return false;
+    feature.jsonBytesInto(this.transcoder, out);
+    return true;
+  }
+
+  /** JSON columns declared as arrays but stored as text need the decoding path. */
+  private get textJsonColumns(): boolean {
+    return this.textJson ??= !!this.decodeOptions.jsonColumns?.size && !!this.layout.header.columns?.some((c) => this.decodeOptions.jsonColumns!.has(c.name) && c.type !== ColumnType.Json);
+  }
+  private textJson?: boolean;
 
   /** A page feature (lazy properties), for query pages. */
   private lazyFeature(bytes: Uint8Array, position: number, index: number): Feature {
