@@ -72,7 +72,7 @@ export const MAX_ORDERED = 250_000;
 export class SortOrders {
   private cache: LRUCache<string, SortedOrder>;
   private pending = new Map<string, Promise<SortedOrder | null>>();
-  constructor(maxBytes = 64 * 1024 * 1024) {
+  constructor(maxBytes = 64 * 1024 * 1024, private maxOrdered = MAX_ORDERED) {
     this.cache = new LRUCache({ maxSize: Math.max(1, maxBytes), sizeCalculation: (v) => v.order.byteLength + 64 });
   }
 
@@ -82,7 +82,7 @@ export class SortOrders {
     if (hit) return hit;
     let pending = this.pending.get(key);
     if (!pending) {
-      pending = computeOrder(source, keys).finally(() => this.pending.delete(key));
+      pending = computeOrder(source, keys, this.maxOrdered).finally(() => this.pending.delete(key));
       this.pending.set(key, pending);
       void pending.then((order) => { if (order) this.cache.set(key, order); }, () => undefined);
     }
@@ -102,11 +102,11 @@ export class SortOrders {
   }
 }
 
-async function computeOrder(source: SortSource, keys: SortKey[]): Promise<SortedOrder | null> {
+async function computeOrder(source: SortSource, keys: SortKey[], maxOrdered: number): Promise<SortedOrder | null> {
   const entries: Feature[] = [];
   for await (const batch of source.scan(keys.map((k) => k.property))) {
     for (const f of batch) entries.push({ id: '', index: f.index, geometry: null, properties: f.properties });
-    if (entries.length > MAX_ORDERED) return null;
+    if (entries.length > maxOrdered) return null;
   }
   entries.sort(compareBy(keys));
   return { order: Uint32Array.from(entries, (f) => f.index), count: entries.length };

@@ -11,6 +11,8 @@ import { createApp, MAX_HEADER_SIZE } from '../../server/app.js';
 import { openCatalog, type Catalog } from '../../server/catalog.js';
 import { withAccess } from '../../server/auth/middleware.js';
 import { MAX_COORDINATES, MAX_LIST_ITEMS } from '../../server/cql2/index.js';
+import { MAX_SORTED_DEPTH, runQuery } from '../../server/query/run.js';
+import { SortOrders } from '../../server/sort.js';
 import { hardenServer, MAX_URL_LENGTH, SERVER_TIMEOUTS } from '../../server/security.js';
 import { buildFixture, fixtureDefinition } from '../fixtures.js';
 import { basic, buildAccessFixture, type Fixture } from '../auth/helpers.js';
@@ -124,8 +126,22 @@ describe('CQL2 and sort bounds: 400 naming the bound, in French', () => {
     await refused(q(`${'('.repeat(100)}annee = 1${')'.repeat(100)}`), /nested too deeply|profond/);
     await refused(q(Array.from({ length: 3000 }, () => 'annee = 1').join(' OR ')), /too long|trop long/);
   });
-  it('a sorted page deeper than the heap bound is refused, not held in memory', async () => {
-    await refused('/collections/sites/items?sortby=volume&offset=99999999&limit=10', /sortby.*100000|100000/);
+  it('a deep sorted page costs its page only: the order is kept as file positions', async () => {
+    const res = await request(server).get('/collections/sites/items?sortby=volume&offset=99999999&limit=10');
+    assert.equal(res.status, 200);
+    assert.equal(res.body.features.length, 0);
+    assert.equal(res.body.numberMatched, (await catalog.get('sites')!.provider.stats()).featuresCount);
+  });
+  it('a result too large to order whole: a sorted page deeper than the heap bound is refused, not held in memory', async () => {
+    const { provider } = catalog.get('sites')!;
+    const query = { offset: MAX_SORTED_DEPTH, limit: 10, count: false, sort: [{ property: 'volume', descending: false }] };
+    // An order of at most 10 positions: this result is "too large", so the bounded heap takes over.
+    await assert.rejects(runQuery(provider, query, { orders: new SortOrders(1 << 20, 10), key: 'k' }),
+      (e: Error & { parameter?: string }) => /« offset »|offset/.test(`${e.message} ${e.parameter ?? ''}`) && /100000/.test(e.message));
+    const shallow = await runQuery(provider, { ...query, offset: 0 }, { orders: new SortOrders(1 << 20, 10), key: 'k' });
+    let n = 0;
+    for await (const _ of shallow.features) n++;
+    assert.equal(n, 10);
   });
 });
 

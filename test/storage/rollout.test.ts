@@ -158,7 +158,7 @@ describe('build straight to object storage', () => {
   it('publishBuild builds locally, uploads the files, then the manifest', async () => {
     const target = `s3://${BUCKET}/built`;
     const manifest = await publishBuild(target, async (dir) => { await buildFixture(dir); }, undefined, 'E1');
-    assert.deepEqual(manifest.files.map((f) => f.name), ['sites.fgb', 'sites.fgb.ids']);
+    assert.deepEqual(manifest.files.map((f) => f.name), ['sites.fgb', 'sites.fgb.cols', 'sites.fgb.ids']);
     assert.equal((await readManifest(target))?.version, 'E1');
   });
 });
