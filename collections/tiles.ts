@@ -11,6 +11,11 @@ export const TILE_SUM_PROPERTY: Record<string, string> = { chroniques: 'volume' 
  */
 const MAX_ZOOM = 12;
 
+/**
+ * The volumes per commune and per EPCI are points when no boundaries were given at build time (the
+ * default dataset): ~33 rows (years × usages) stacked on each of 35,000 communes make their low-zoom
+ * tiles as dense as the chroniques'. Built only from point geometries, so areas with outlines get none.
+ */
 export const TILE_PRE_AGGREGATES: Record<string, PreAggregateSpec> = Object.fromEntries(
-  ['chroniques', 'ouvrages', 'points_prelevement'].map((id) => [id, { maxZoom: MAX_ZOOM, sumProperty: TILE_SUM_PROPERTY[id] }]),
+  ['chroniques', 'ouvrages', 'points_prelevement', 'volumes_communes', 'volumes_epci'].map((id) => [id, { maxZoom: MAX_ZOOM, sumProperty: TILE_SUM_PROPERTY[id] }]),
 );

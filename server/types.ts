@@ -140,6 +140,18 @@ export interface ProviderStats {
 export interface ScanOptions {
   /** Decode only these properties (the geometry and the id always): decoding is most of a scan's cost. */
   properties?: string[];
+  /**
+   * Hints for renderers (vector tiles); a provider may ignore them, the caller's result stays right.
+   * keepBox: features whose bounding box fails it may be skipped unread (polygons too small to draw).
+   */
+  keepBox?: (minX: number, minY: number, maxX: number, maxY: number) => boolean;
+  /**
+   * Without a predicate: past this many features, an even sample of about this many, whole runs of
+   * consecutive features with one bounding box kept together (the rows of one area stay together).
+   */
+  sample?: number;
+  /** Consecutive features with the same geometry may share one geometry object: read it, never change it. */
+  shareGeometry?: boolean;
 }
 
 /** One backend behind one interface (pygeoapi-style), async-iterable results. */

@@ -22,7 +22,7 @@ import { basemapStyle, type Basemap } from './basemap.js';
 import { mapPage, styleDocument, STYLE_MEDIA_TYPE, type MapSelector, type MapView, type StyleLayer } from './map.js';
 import { MAP_JS } from './map-client.js';
 import {
-  bufferedTileBounds, cellsOf, clustersOnly, DEFAULT_MAX_FEATURES, getTileMatrixSet, PreAggregateCache, TilePool, MVT_MEDIA_TYPE, tileJson, tileMatrixSetsList, tilesetDocument, tilesetsList,
+  polygonBoxKeeper, bufferedTileBounds, cellsOf, clustersOnly, DEFAULT_MAX_FEATURES, getTileMatrixSet, PreAggregateCache, TilePool, MVT_MEDIA_TYPE, tileJson, tileMatrixSetsList, tilesetDocument, tilesetsList,
   TILES_CONFORMANCE, TILING_SCHEME_REL, validTile, type TileLayerInfo, type TileLayerInput, type TileMatrixSet,
 } from '../tiles/index.js';
 
@@ -126,6 +126,13 @@ function unionExtent(extents: (Rect | null)[]): Rect | null {
   };
 }
 
+/**
+ * Lines and polygons read for one unfiltered collection tile, at most (about): past it the tile would
+ * exceed its 500 KB bound and be sampled by the encoder anyway, after reading everything. The sample is
+ * taken from the index, whole areas at a time (rows sharing one box); a filtered tile reads all it matches.
+ */
+export const TILE_READ_BUDGET = 20_000;
+
 const queryables = (d: CollectionDefinition) => d.properties.filter((p) => p.queryable !== false).map((p) => p.name);
 
 export function tilesPart(options: TilesOptions = {}): ApiPart {
@@ -225,7 +232,14 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     const sumProperty = layers.length === 1 ? options.sumProperty?.[layers[0].collection.definition.id] : undefined;
     const read = async (collection: ServedCollection, predicate: FeaturePredicate | undefined, properties?: string[]) => {
       const batches: Feature[][] = [];
-      for await (const batch of batchesOf(collection.provider, bbox, predicate, { properties })) batches.push(batch);
+      // Lines and polygons: polygons too small to draw are not read, stacked rows of one area share
+      // their geometry (decoded, sent and clipped once), and an unfiltered tile reads an even sample
+      // of at most TILE_READ_BUDGET features (see TILE_READ_BUDGET).
+      const shapes = collection.definition.geometryType !== 'Point';
+      const hints = shapes
+        ? { keepBox: /Polygon$/.test(collection.definition.geometryType ?? '') ? polygonBoxKeeper(tms, z) : undefined, sample: TILE_READ_BUDGET, shareGeometry: true }
+        : {};
+      for await (const batch of batchesOf(collection.provider, bbox, predicate, { properties, ...hints })) batches.push(batch);
       return batches.flat();
     };
     const inputs = await Promise.all(layers.map(async ({ collection, predicate }): Promise<TileLayerInput> => {

@@ -132,9 +132,10 @@ function encodeLayer(
   if (layer.features.length === 0) return new Uint8Array(0);
   const crs84 = !layer.local && set.id === 'WorldCRS84Quad';
   const [gz, x, y] = layer.local ? [LOCAL_TILE.z, LOCAL_TILE.x, LOCAL_TILE.y] : [crs84 ? z + 1 : z, col, row];
+  const { unique, members } = byGeometry(layer.features);
   const features = crs84
-    ? layer.features.map((f) => ({ ...f, geometry: mapGeometry(f.geometry, crs84ToFakeMercator) }))
-    : layer.features;
+    ? unique.map((f) => ({ ...f, geometry: mapGeometry(f.geometry, crs84ToFakeMercator) }))
+    : unique;
   const index = new GeoJSONVT(
     { type: 'FeatureCollection', features },
     {
@@ -149,7 +150,52 @@ function encodeLayer(
   );
   const tile = index.getTile(gz, x, y);
   if (!tile || tile.features.length === 0) return new Uint8Array(0);
-  return vtpbf.fromGeojsonVt({ [layer.name]: tile }, { version: 2, extent: TILE_EXTENT });
+  if (!members) return vtpbf.fromGeojsonVt({ [layer.name]: tile }, { version: 2, extent: TILE_EXTENT });
+  // Each clipped shape stands for every feature that shares its geometry, with that feature's tags.
+  const expanded = [];
+  for (const shape of tile.features) {
+    for (const i of members[(shape.tags as { [GROUP]: number })[GROUP]]) expanded.push({ ...shape, tags: layer.features[i].properties });
+  }
+  return vtpbf.fromGeojsonVt({ [layer.name]: { features: expanded } }, { version: 2, extent: TILE_EXTENT });
+}
+
+const GROUP = '\u0000group';
+
+/**
+ * Features sharing one geometry object (stacked rows of one area, as providers may hand them out):
+ * geojson-vt clips and simplifies each geometry once. No sharing: the features as they are.
+ */
+function byGeometry(features: TagFeature[]): { unique: TagFeature[]; members?: number[][] } {
+  const groups = new Map<Geometry, number>();
+  const members: number[][] = [];
+  const unique: TagFeature[] = [];
+  for (let i = 0; i < features.length; i++) {
+    const g = features[i].geometry;
+    let k = groups.get(g);
+    if (k === undefined) {
+      k = unique.length;
+      groups.set(g, k);
+      unique.push({ type: 'Feature', geometry: g, properties: { [GROUP]: k } });
+      members.push([]);
+    }
+    members[k].push(i);
+  }
+  return unique.length === features.length ? { unique: features } : { unique, members };
+}
+
+/**
+ * A polygon whose box covers less than TOLERANCE² tile pixels loses every ring to geojson-vt (a ring
+ * under its squared tolerance in area is dropped), whatever its shape: a renderer may skip it unread.
+ * Half the bound, for rounding; lines and points are always read.
+ */
+export function polygonBoxKeeper(tms: TmsRef, z: number): (minX: number, minY: number, maxX: number, maxY: number) => boolean {
+  const set = resolveTms(tms);
+  const min = (TOLERANCE * TOLERANCE) / 2 / (TILE_EXTENT * TILE_EXTENT); // in tiles²
+  return (minX, minY, maxX, maxY) => {
+    const [x0, y0] = lonLatToTile(set, z, minX, minY);
+    const [x1, y1] = lonLatToTile(set, z, maxX, maxY);
+    return Math.abs(x1 - x0) * Math.abs(y1 - y0) >= min;
+  };
 }
 
 function tagFeatures(features: readonly Feature[], lean: boolean): TagFeature[] {

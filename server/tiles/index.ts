@@ -11,7 +11,7 @@ import {
 } from './matrix-sets.js';
 
 export * from './matrix-sets.js';
-export { encodeTile, TILE_BUFFER, TILE_EXTENT, type EncodeOptions, type TileLayerInput } from './encode.js';
+export { encodeTile, polygonBoxKeeper, TILE_BUFFER, TILE_EXTENT, type EncodeOptions, type TileLayerInput } from './encode.js';
 export { cellsOf, clustersOnly, DEFAULT_MAX_BYTES, DEFAULT_MAX_FEATURES, type CellInput } from './thin.js';
 export { PreAggregateBuilder, PreAggregateCache, PreAggregates, type PreAggregateSpec, type TileCells } from './preaggregate.js';
 export { defaultTileWorkers, TilePool } from './pool.js';

@@ -5,6 +5,7 @@ import * as flatbuffers from 'flatbuffers';
 import type { Geometry } from 'geojson';
 import { fromByteBuffer, type HeaderMeta } from 'flatgeobuf/lib/mjs/header-meta.js';
 import { Feature as FgbFeature } from 'flatgeobuf/lib/mjs/flat-geobuf/feature.js';
+import type { Geometry as FgbGeometry } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry.js';
 import { GeometryType } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry-type.js';
 import { PropertyDecoder, pointXY, propertiesRange, u32 } from './properties.js';
 import { fromGeometry } from 'flatgeobuf/lib/mjs/geojson/geometry.js';
@@ -95,7 +96,10 @@ function intersects(view: DataView, at: number, rect: Rect): boolean {
  * Indices (file order) of the features whose envelope intersects rect. Walks the tree level by
  * level reading each level's needed node ranges, coalesced, through the cached source.
  */
-export async function searchIndex(source: RangeSource, layout: FileLayout, rect: Rect): Promise<Uint32Array> {
+/** Leaf boxes of a search, 4 numbers (minX, minY, maxX, maxY) per hit, when the caller asks for them. */
+export type LeafBoxes = number[];
+
+export async function searchIndex(source: RangeSource, layout: FileLayout, rect: Rect, boxes?: LeafBoxes): Promise<Uint32Array> {
   const bounds = layout.levelBounds;
   const nodeSize = layout.header.indexNodeSize;
   if (bounds.length === 0) return new Uint32Array(0);
@@ -110,7 +114,11 @@ export async function searchIndex(source: RangeSource, layout: FileLayout, rect:
       for (let pos = start; pos < end; pos++) {
         const at = (pos - start) * NODE_ITEM_BYTES;
         if (!intersects(view, at, rect)) continue;
-        if (isLeaf) { next.push(pos - bounds[0][0]); continue; }
+        if (isLeaf) {
+          next.push(pos - bounds[0][0]);
+          boxes?.push(view.getFloat64(at, true), view.getFloat64(at + 8, true), view.getFloat64(at + 16, true), view.getFloat64(at + 24, true));
+          continue;
+        }
         const child = Number(view.getBigUint64(at + 32, true));
         // A child outside the level below is garbage in the tree, not a node to read.
         if (child < bounds[level - 1][0] || child >= bounds[level - 1][1]) throw new Error(`corrupt index (node ${pos} points to ${child})`);
@@ -194,6 +202,25 @@ export interface DecodeOptions {
   jsonColumns?: Set<string>;
   /** Compiled once per header and column set. */
   decoder?: PropertyDecoder;
+  /**
+   * The previous feature's geometry: a feature whose geometry is the same (value for value) gets the
+   * same object, decoded once. For consumers that only read geometries (tiles of stacked rows).
+   */
+  memo?: { fgb?: FgbGeometry; geometry?: Geometry | null };
+}
+
+/** Whether two FlatGeobuf geometries hold the same type, coordinates and structure. */
+function sameGeometry(a: FgbGeometry, b: FgbGeometry): boolean {
+  if (a.type() !== b.type() || a.xyLength() !== b.xyLength() || a.endsLength() !== b.endsLength() || a.partsLength() !== b.partsLength() || a.zLength() !== b.zLength()) return false;
+  if (!sameBytes(a.xyArray(), b.xyArray()) || !sameBytes(a.zArray(), b.zArray()) || !sameBytes(a.endsArray(), b.endsArray())) return false;
+  for (let i = 0; i < a.partsLength(); i++) if (!sameGeometry(a.parts(i)!, b.parts(i)!)) return false;
+  return true;
+}
+
+/** Byte equality of two typed arrays (memcmp): identical bytes, identical values. */
+function sameBytes(a: Float64Array | Uint32Array | null, b: Float64Array | Uint32Array | null): boolean {
+  if (!a || !b) return a === b;
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
 /** Decodes one size-prefixed feature at `position` of `bytes`. */
@@ -212,7 +239,10 @@ export function decodeFeature(
     const bb = new flatbuffers.ByteBuffer(bytes);
     bb.setPosition(position);
     const g = FgbFeature.getSizePrefixedRootAsFeature(bb).geometry();
-    if (g) geometry = fromGeometry(g, header.geometryType) as Geometry;
+    const memo = options.memo;
+    if (g && memo?.fgb && memo.geometry !== undefined && sameGeometry(g, memo.fgb)) geometry = memo.geometry;
+    else if (g) geometry = fromGeometry(g, header.geometryType) as Geometry;
+    if (memo && g) { memo.fgb = g; memo.geometry = geometry; }
   }
   return { geometry, properties: options.decoder.decode(bytes, position) };
 }

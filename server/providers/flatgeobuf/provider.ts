@@ -1,7 +1,7 @@
 // Provider over one FlatGeobuf file (local path or http(s) URL), read by range, never whole.
 import { withNeeds, type Feature, type FeaturePredicate, type Provider, type ProviderQuery, type ProviderResult, type ProviderStats, type Rect, type ScanOptions } from '../../types.js';
 import { CachedRangeSource, openRangeSource, type RangeSource } from '../range-client.js';
-import { checkFeatureSpan, checkFeatureTables, decodeFeature, featureOffsets, readLayout, searchIndex, type DecodeOptions, type FileLayout } from './format.js';
+import { checkFeatureSpan, checkFeatureTables, decodeFeature, featureOffsets, readLayout, searchIndex, type DecodeOptions, type FileLayout, type LeafBoxes } from './format.js';
 import { checkLayout } from './validate.js';
 import { asDataFileError, DataFileError } from '../data-error.js';
 import { envelopeOf } from '../../cql2/geometry.js';
@@ -318,11 +318,18 @@ export class FlatGeobufProvider implements Provider {
 
   private async *unguardedBatches(bbox?: Rect, predicate?: FeaturePredicate, options: ScanOptions = {}): AsyncIterable<Feature[]> {
     if (bbox && !this.indexed) { predicate = inBbox(bbox, predicate); bbox = undefined; }
-    const project = options.properties
+    let project: DecodeOptions | undefined = options.properties
       ? { columns: new Set([...options.properties, ...this.options.idProperties]), geometry: true, jsonColumns: this.decodeOptions.jsonColumns }
       : undefined;
+    // A memo per scan: features decoded one after the other share the previous identical geometry.
+    if (options.shareGeometry) project = { ...(project ?? this.decodeOptions), memo: {} };
     const mode: ReadMode | undefined = predicate || project ? { predicate, full: true, project } : undefined;
-    yield* bbox ? this.indexBatches(await searchIndex(this.source, this.layout, bbox), mode) : this.rangeBatches(0, this.layout.header.featuresCount - 1, mode);
+    if (!bbox) { yield* this.rangeBatches(0, this.layout.header.featuresCount - 1, mode); return; }
+    const hinted = options.keepBox !== undefined || (options.sample !== undefined && !predicate);
+    if (!hinted) { yield* this.indexBatches(await searchIndex(this.source, this.layout, bbox), mode); return; }
+    const boxes: LeafBoxes = [];
+    const hits = await searchIndex(this.source, this.layout, bbox, boxes);
+    yield* this.indexBatches(thin(hits, boxes, options.keepBox, predicate ? undefined : options.sample), mode);
   }
 
   async get(id: string): Promise<Feature | null> {
@@ -518,6 +525,41 @@ async function openColumns(location: string, data: RangeSource, featuresCount: n
 }
 
 /** Every feature has its id columns: one without is garbage bytes decoded, not a feature to serve. */
+/**
+ * Index hits kept by a scan's hints (ScanOptions): boxes that fail keepBox are dropped; past `sample`,
+ * runs of consecutive hits with the same box are kept at an even rate (about `sample` features in all).
+ */
+export function thin(hits: Uint32Array, boxes: LeafBoxes, keepBox?: ScanOptions['keepBox'], sample?: number): Uint32Array {
+  let kept = hits;
+  let keptBoxes = boxes;
+  if (keepBox) {
+    const out: number[] = [];
+    const outBoxes: number[] = [];
+    for (let i = 0; i < hits.length; i++) {
+      const b = 4 * i;
+      if (!keepBox(boxes[b], boxes[b + 1], boxes[b + 2], boxes[b + 3])) continue;
+      out.push(hits[i]);
+      outBoxes.push(boxes[b], boxes[b + 1], boxes[b + 2], boxes[b + 3]);
+    }
+    kept = Uint32Array.from(out);
+    keptBoxes = outBoxes;
+  }
+  if (sample === undefined || kept.length <= sample) return kept;
+  const rate = Math.max(0, sample) / kept.length;
+  const out: number[] = [];
+  let run = 0;
+  for (let i = 0; i < kept.length;) {
+    let j = i + 1;
+    const b = 4 * i;
+    while (j < kept.length && keptBoxes[4 * j] === keptBoxes[b] && keptBoxes[4 * j + 1] === keptBoxes[b + 1] && keptBoxes[4 * j + 2] === keptBoxes[b + 2] && keptBoxes[4 * j + 3] === keptBoxes[b + 3]) j++;
+    // Run r is kept when the running quota r·rate crosses an integer: an even spread, no randomness.
+    if (Math.floor((run + 1) * rate) > Math.floor(run * rate)) for (let k = i; k < j; k++) out.push(kept[k]);
+    run++;
+    i = j;
+  }
+  return Uint32Array.from(out);
+}
+
 function checkId(values: Record<string, unknown>, idProperties: string[], index: number): void {
   for (const p of idProperties) if (values[p] === null || values[p] === undefined) throw new Error(`feature ${index} has no ${p} (corrupt file)`);
 }
