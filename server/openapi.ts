@@ -21,8 +21,14 @@ export function buildOpenApi(info: ServiceInfo, base: string, catalog: Catalog, 
   const core: OpenApiParameter[] = [
     { name: 'f', in: 'query', description: 'Format de la réponse (sinon : en-tête Accept)', schema: { type: 'string', enum: ['json', 'html'] } },
   ];
-  const itemsCommon: OpenApiParameter[] = [
-    { name: 'limit', in: 'query', description: "Nombre maximal d'entités (défaut 10, plafonné à 10 000)", schema: { type: 'integer', minimum: 1, maximum: 10000, default: 10 } },
+  // A reusable component, as OGC's own building block: QGIS reads the page size it asks for (default and
+  // maximum of `limit`) from #/components/parameters/limit only.
+  const limit: OpenApiParameter = {
+    name: 'limit', in: 'query', required: false, style: 'form', explode: false,
+    description: "Nombre maximal d'entités (défaut 10, plafonné à 10 000)", schema: { type: 'integer', minimum: 1, maximum: 10000, default: 10 },
+  };
+  const itemsCommon: (OpenApiParameter | { $ref: string })[] = [
+    { $ref: '#/components/parameters/limit' },
     { name: 'offset', in: 'query', description: "Rang de la première entité (pagination)", schema: { type: 'integer', minimum: 0, default: 0 } },
     { name: 'bbox', in: 'query', description: 'Emprise minLon,minLat,maxLon,maxLat (CRS84)', style: 'form', explode: false, schema: { type: 'array', minItems: 4, maxItems: 6, items: { type: 'number' } } },
     { name: 'datetime', in: 'query', description: 'Instant ou intervalle RFC 3339 (.. pour ouvert)', schema: { type: 'string' } },
@@ -46,7 +52,7 @@ export function buildOpenApi(info: ServiceInfo, base: string, catalog: Catalog, 
   for (const { definition } of catalog.list()) {
     const id = definition.id;
     const propertyParameters: OpenApiParameter[] = definition.properties.filter((p) => p.queryable !== false).map((p) => ({
-      name: p.name, in: 'query', description: `${p.title} (égalité ; plusieurs valeurs séparées par des virgules)`, schema: propertyParameterSchema(p),
+      name: p.name, in: 'query', style: 'form', explode: false, description: `${p.title} (égalité ; plusieurs valeurs séparées par des virgules)`, schema: propertyParameterSchema(p),
     }));
     paths[`/collections/${id}`] = { get: { summary: definition.title, operationId: `describe_${id}`, tags: [id], parameters: core, responses: { 200: { description: 'Collection' }, 404: exception } } };
     paths[`/collections/${id}/items`] = { get: {
@@ -71,6 +77,7 @@ export function buildOpenApi(info: ServiceInfo, base: string, catalog: Catalog, 
     tags: catalog.list().map(({ definition }) => ({ name: definition.id, description: definition.title })),
     paths,
     components: {
+      parameters: { limit },
       schemas: {
         exception: { type: 'object', required: ['code'], properties: { code: { type: 'string' }, description: { type: 'string' } } },
         featureCollection: { type: 'object', required: ['type', 'features'], properties: {

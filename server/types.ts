@@ -152,6 +152,11 @@ export interface ScanOptions {
   sample?: number;
   /** Consecutive features with the same geometry may share one geometry object: read it, never change it. */
   shareGeometry?: boolean;
+  /**
+   * Conditions the predicate tests (all or some of them), declaratively: a provider may use its indexes
+   * to read only the features that can match. The predicate stays the test.
+   */
+  where?: QueryConditions;
 }
 
 /** One backend behind one interface (pygeoapi-style), async-iterable results. */

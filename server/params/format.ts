@@ -24,7 +24,8 @@ export function negotiate(req: Request, offered: FormatChoice[]): FormatChoice {
   }).filter((r) => r.q > 0).sort((a, b) => b.q - a.q || a.order - b.order);
   for (const range of ranges) {
     if (range.type === '*/*') return offered[0];
-    const hit = offered.find((o) => o.mediaType === range.type ||
+    // Offered types may carry parameters (OpenAPI's `;version=3.0`): type and subtype decide.
+    const hit = offered.find((o) => o.mediaType === range.type || o.mediaType.split(';')[0].trim().toLowerCase() === range.type ||
       (range.type.endsWith('/*') && o.mediaType.startsWith(range.type.slice(0, -1))) ||
       // application/json is served by the GeoJSON variant where there is no plain JSON one.
       (range.type === 'application/json' && o.key === 'json'));

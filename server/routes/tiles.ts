@@ -13,10 +13,12 @@ import { langOf, t, varyOnNegotiation, type Lang } from '../i18n.js';
 import { parseDatetime } from '../params/datetime.js';
 import { negotiate, wantsHtml } from '../params/format.js';
 import type { ApiPart } from '../part.js';
-import { and, datetimePredicate, propertyPredicate } from '../plan.js';
+import { and, datetimePredicate, parseEquals, propertyPredicate } from '../plan.js';
+import { parseFilterParams } from '../query/predicate.js';
+import type { Interval } from '../params/datetime.js';
 import { sendEncoded } from '../compression.js';
 import { BodyCache, etagMatches } from '../page-cache.js';
-import { batchesOf, type CollectionDefinition, type Feature, type FeaturePredicate, type Rect } from '../types.js';
+import { batchesOf, type CollectionDefinition, type Feature, type FeaturePredicate, type QueryConditions, type Rect } from '../types.js';
 import { filterPredicate } from './filter.js';
 import { basemapStyle, type Basemap } from './basemap.js';
 import { mapPage, styleDocument, STYLE_MEDIA_TYPE, type MapSelector, type MapView, type StyleLayer } from './map.js';
@@ -166,23 +168,26 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     const l = datasetLayer.get(id);
     return !l || ((l.minZoom ?? 0) <= z && z <= (l.maxZoom ?? Infinity));
   };
-  /** Fixed filter and default period of a dataset layer. */
-  async function datasetPredicate(c: ServedCollection, params: Record<string, string>): Promise<FeaturePredicate | undefined> {
+  /** Fixed filter and default period of a dataset layer, as a predicate and (defaults, period) as conditions. */
+  async function datasetPredicate(c: ServedCollection, params: Record<string, string>): Promise<{ predicate?: FeaturePredicate; equals?: Record<string, unknown[]>; datetime?: Interval }> {
     const l = datasetLayer.get(c.definition.id);
-    if (!l) return undefined;
+    if (!l) return {};
     const fixed = l.filter ? filterPredicate({ filter: l.filter, 'filter-lang': 'cql2-text' }, c.definition).predicate : undefined;
     const defaults = Object.fromEntries(Object.entries(l.defaults ?? {}).filter(([name]) => params[name] === undefined));
     const defaulted = Object.keys(defaults).length ? propertyPredicate(c.definition, defaults) : undefined;
-    let latest: FeaturePredicate | undefined;
+    let latest: Interval | undefined;
     if (l.latest && params.datetime === undefined && c.definition.temporal) {
       const end = (await c.provider.stats()).metadata?.temporalExtent?.[1];
       // The last year (or day) of the extent: a year-valued collection shows that year.
       if (typeof end === 'string') {
-        const last = c.definition.temporal.kind === 'year' ? `${end.slice(0, 4)}-01-01/${end.slice(0, 4)}-12-31` : end.slice(0, 10);
-        latest = datetimePredicate(c.definition, parseDatetime(last));
+        latest = parseDatetime(c.definition.temporal.kind === 'year' ? `${end.slice(0, 4)}-01-01/${end.slice(0, 4)}-12-31` : end.slice(0, 10));
       }
     }
-    return and([fixed, defaulted, latest]);
+    return {
+      predicate: and([fixed, defaulted, datetimePredicate(c.definition, latest)]),
+      equals: Object.keys(defaults).length ? parseEquals(c.definition, defaults) : undefined,
+      datetime: latest,
+    };
   }
   /** Years offered by the map page: those of the dataset layers shown for the latest period. */
   async function yearsOf(collections: ServedCollection[]): Promise<number[]> {
@@ -211,7 +216,7 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
    */
   async function layerPredicates(collections: ServedCollection[], params: Record<string, string>, dataset: boolean, z: number) {
     const interval = parseDatetime(params.datetime);
-    const out: { collection: ServedCollection; predicate: FeaturePredicate | undefined }[] = [];
+    const out: { collection: ServedCollection; predicate: FeaturePredicate | undefined; where?: QueryConditions }[] = [];
     for (const c of collections) {
       const d = c.definition;
       if (dataset) {
@@ -220,8 +225,18 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
         const known = new Set(queryables(d));
         if (Object.keys(params).some((k) => !FILTER_PARAMETERS.includes(k) && k !== 'f' && !known.has(k))) continue;
       }
-      const fixed = dataset ? await datasetPredicate(c, params) : undefined;
-      out.push({ collection: c, predicate: and([datetimePredicate(d, interval), propertyPredicate(d, params), filterOf(params, d), fixed]) });
+      const fixed = dataset ? await datasetPredicate(c, params) : {};
+      const predicate = and([datetimePredicate(d, interval), propertyPredicate(d, params), filterOf(params, d), fixed.predicate]);
+      // The same conditions, declaratively, for the provider's indexes (a custom filter stays a closure).
+      const parsed = options.filter ? undefined : parseFilterParams(params);
+      const equals = { ...parseEquals(d, params), ...fixed.equals };
+      const where: QueryConditions = {
+        definition: d,
+        ...(interval ?? fixed.datetime ? { datetime: interval ?? fixed.datetime } : {}),
+        ...(Object.keys(equals).length ? { equals } : {}),
+        ...(parsed ? { filter: parsed.ast, filterCrs: parsed.crs } : {}),
+      };
+      out.push({ collection: c, predicate, where: predicate && Object.keys(where).length > 1 ? where : undefined });
     }
     return out;
   }
@@ -230,7 +245,7 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     const bbox = bufferedTileBounds(tms, z, row, col);
     // encodeTile sums one property in every layer: only on single-collection tiles.
     const sumProperty = layers.length === 1 ? options.sumProperty?.[layers[0].collection.definition.id] : undefined;
-    const read = async (collection: ServedCollection, predicate: FeaturePredicate | undefined, properties?: string[]) => {
+    const read = async (collection: ServedCollection, predicate: FeaturePredicate | undefined, where: QueryConditions | undefined, properties?: string[]) => {
       const batches: Feature[][] = [];
       // Lines and polygons: polygons too small to draw are not read, stacked rows of one area share
       // their geometry (decoded, sent and clipped once), and an unfiltered tile reads an even sample
@@ -239,20 +254,20 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
       const hints = shapes
         ? { keepBox: /Polygon$/.test(collection.definition.geometryType ?? '') ? polygonBoxKeeper(tms, z) : undefined, sample: TILE_READ_BUDGET, shareGeometry: true }
         : {};
-      for await (const batch of batchesOf(collection.provider, bbox, predicate, { properties, ...hints })) batches.push(batch);
+      for await (const batch of batchesOf(collection.provider, bbox, predicate, { properties, where, ...hints })) batches.push(batch);
       return batches.flat();
     };
-    const inputs = await Promise.all(layers.map(async ({ collection, predicate }): Promise<TileLayerInput> => {
+    const inputs = await Promise.all(layers.map(async ({ collection, predicate, where }): Promise<TileLayerInput> => {
       const cells = predicate ? null : await preAggregated(collection, tms, z, row, col, sumProperty);
       if (cells) return { name: collection.definition.id, features: [], cells };
       // Geometry, id and the summed property first: a dense point layer becomes clusters, which need
       // nothing else (most of a low-zoom tile's cost is decoding properties); otherwise read it whole.
       // Other geometries are never clustered: read once, whole.
-      if (collection.definition.geometryType !== 'Point') return { name: collection.definition.id, features: await read(collection, predicate) };
-      const lean = await read(collection, predicate, sumProperty ? [sumProperty] : []);
+      if (collection.definition.geometryType !== 'Point') return { name: collection.definition.id, features: await read(collection, predicate, where) };
+      const lean = await read(collection, predicate, where, sumProperty ? [sumProperty] : []);
       // Dense: only its clusters' cells go to the tile worker (typed arrays, not every feature).
       if (clustersOnly(lean, tms, z, row, col)) return { name: collection.definition.id, features: [], cells: cellsOf(lean, tms, z, row, col, sumProperty) };
-      return { name: collection.definition.id, features: await read(collection, predicate) };
+      return { name: collection.definition.id, features: await read(collection, predicate, where) };
     }));
     // 500 KB in decimal units, the stricter reading of the limit.
     return pool.encode(inputs.filter((l) => l.features.length > 0 || l.cells), tms.id, z, row, col, { sumProperty, maxBytes: 500_000 });

@@ -135,6 +135,23 @@ export function providerSuite(name: string, open: () => Promise<SuiteTarget>): v
       assert.deepEqual(ids(batched), ids(scanned));
     });
 
+    it('scan with a where hint (randomised, seeded): the features of its predicate alone', async () => {
+      const rnd = random(Number(process.env.SUITE_SEED ?? 2026) + 1);
+      for (let r = 0; r < 30; r++) {
+        const { where, text } = randomWhere(rnd, target.definition);
+        const predicate = queryPredicate({ where })!;
+        const bbox = rnd() < 0.3 ? PARIS : undefined;
+        const hinted: Feature[] = [];
+        for await (const batch of batchesOf(target.provider, bbox, predicate, { where })) hinted.push(...batch);
+        // Part of the conditions as the hint: the predicate still decides.
+        const partial = where.filter ? { definition: where.definition, filter: where.filter } : where;
+        const partly = await collect(target.provider.scan(bbox, predicate, { where: partial }));
+        const expected = ids(reference({ bbox, where }));
+        assert.deepEqual(ids(hinted), expected, `round ${r}: ${text}`);
+        assert.deepEqual(ids(partly), expected, `round ${r} (partial hint): ${text}`);
+      }
+    });
+
     it('get: by id, null when absent', async () => {
       const f = all[1717];
       assert.equal((await target.provider.get(f.id))?.id, f.id);

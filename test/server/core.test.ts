@@ -43,7 +43,7 @@ describe('landing, conformance, api', () => {
     assert.match(res.headers['content-type'], /application\/vnd\.oai\.openapi\+json/);
     const doc = JSON.parse(res.text);
     assert.equal(doc.openapi, '3.0.3');
-    const names = doc.paths['/collections/sites/items'].get.parameters.map((p: any) => p.name);
+    const names = doc.paths['/collections/sites/items'].get.parameters.map((p: any) => (p.$ref ? doc.components.parameters[p.$ref.split('/').pop()] : p).name);
     for (const n of ['limit', 'bbox', 'datetime', 'usage', 'annee']) assert.ok(names.includes(n), n);
   });
   it('html variants by f and Accept', async () => {

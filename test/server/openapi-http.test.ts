@@ -31,6 +31,24 @@ describe('OpenAPI document', () => {
   });
 });
 
+describe('OpenAPI media type', () => {
+  // QGIS asks /api with this Accept to read the page size (limit's default and maximum); a 406 made it page by 100.
+  it('Accept: application/vnd.oai.openapi+json;version=3.0 gets the document, in that media type', async () => {
+    const app = createApp({ info: { title: 'T', description: 'OpenAPI' }, catalog: () => catalog });
+    for (const accept of ['application/vnd.oai.openapi+json;version=3.0', 'application/vnd.oai.openapi+json', 'application/vnd.oai.openapi+json;version=3.0, application/json;q=0.5']) {
+      const res = await request(app).get('/api').set('Accept', accept);
+      assert.equal(res.status, 200, accept);
+      assert.match(res.headers['content-type'], /^application\/vnd\.oai\.openapi\+json;\s*version=3\.0/, accept);
+      // Where QGIS looks for it: #/components/parameters/limit, referenced by every items path.
+      const doc = JSON.parse(res.text);
+      assert.deepEqual(doc.paths[`/collections/${fixtureDefinition.id}/items`].get.parameters.filter((p: { $ref?: string }) => p.$ref), [{ $ref: '#/components/parameters/limit' }]);
+      const { limit } = doc.components.parameters;
+      assert.deepEqual([limit.name, limit.in, limit.style, limit.explode, limit.schema.default, limit.schema.maximum], ['limit', 'query', 'form', false, 10, 10000]);
+    }
+    assert.match((await request(app).get('/api').set('Accept', 'text/html')).headers['content-type'], /text\/html/);
+  });
+});
+
 describe('FlatGeobuf over HTTP range requests', () => {
   let files: Server;
   const ranges: string[] = [];

@@ -1,5 +1,5 @@
 // Provider over one FlatGeobuf file (local path or http(s) URL), read by range, never whole.
-import { withNeeds, type Feature, type FeaturePredicate, type Provider, type ProviderQuery, type ProviderResult, type ProviderStats, type Rect, type ScanOptions } from '../../types.js';
+import { withNeeds, type Feature, type FeaturePredicate, type Provider, type ProviderQuery, type ProviderResult, type ProviderStats, type QueryConditions, type Rect, type ScanOptions } from '../../types.js';
 import { CachedRangeSource, openRangeSource, type RangeSource } from '../range-client.js';
 import { checkFeatureSpan, checkFeatureTables, decodeFeature, featureOffsets, readLayout, searchIndex, type DecodeOptions, type FileLayout, type LeafBoxes } from './format.js';
 import { checkLayout } from './validate.js';
@@ -324,13 +324,39 @@ export class FlatGeobufProvider implements Provider {
     // A memo per scan: features decoded one after the other share the previous identical geometry.
     if (options.shareGeometry) project = { ...(project ?? this.decodeOptions), memo: {} };
     const mode: ReadMode | undefined = predicate || project ? { predicate, full: true, project } : undefined;
-    if (!bbox) { yield* this.rangeBatches(0, this.layout.header.featuresCount - 1, mode); return; }
-    const hinted = options.keepBox !== undefined || (options.sample !== undefined && !predicate);
-    if (!hinted) { yield* this.indexBatches(await searchIndex(this.source, this.layout, bbox), mode); return; }
-    const boxes: LeafBoxes = [];
-    const hits = await searchIndex(this.source, this.layout, bbox, boxes);
-    yield* this.indexBatches(thin(hits, boxes, options.keepBox, predicate ? undefined : options.sample), mode);
+    const all = this.layout.header.featuresCount;
+    let hits: Uint32Array | null = null;
+    if (bbox) {
+      const hinted = options.keepBox !== undefined || (options.sample !== undefined && !predicate);
+      const boxes: LeafBoxes | undefined = hinted ? [] : undefined;
+      hits = await searchIndex(this.source, this.layout, bbox, boxes);
+      if (boxes) hits = thin(hits, boxes, options.keepBox, predicate ? undefined : options.sample);
+    }
+    // Conditions the column sidecar answers: only their candidates are read (the predicate still tests them).
+    const mask = predicate && options.where ? await this.columnsMask(options.where) : undefined;
+    if (mask) {
+      const positions = matchingPositions(mask, hits ?? undefined);
+      // Not selective, without a box: streaming the file costs less than reading most of it by position.
+      if (hits || positions.length <= all / 4) { yield* this.indexBatches(positions, mode); return; }
+    }
+    yield* hits ? this.indexBatches(hits, mode) : this.rangeBatches(0, all - 1, mode);
   }
+
+  /** The sidecar's mask of `where` (1: may match), or undefined when it answers none of it. */
+  private columnsMask(where: QueryConditions): Promise<Uint8Array | undefined> {
+    if (!this.columns || !this.indexed) return Promise.resolve(undefined);
+    // One evaluation per conditions object: a tile reads a layer twice (lean, then whole) with the same one.
+    let mask = this.masks.get(where);
+    if (!mask) {
+      mask = evaluateColumns(where, this.columns, this.decodeOptions.jsonColumns).then((answer) => answer?.mask, (error) => {
+        if (error instanceof OgcError) throw error;
+        return undefined; // the predicate gives the answer (or the error) it always gave
+      });
+      this.masks.set(where, mask);
+    }
+    return mask;
+  }
+  private masks = new WeakMap<QueryConditions, Promise<Uint8Array | undefined>>();
 
   async get(id: string): Promise<Feature | null> {
     try {
