@@ -6,14 +6,37 @@ import type { Response } from 'express';
  */
 export async function write(res: Response, chunk: string | Uint8Array): Promise<void> {
   if (res.destroyed) return;
-  if (!res.write(chunk) && !res.destroyed) {
-    await new Promise<void>((resolve, reject) => {
-      const done = () => { res.off('drain', done); res.off('close', done); res.off('error', reject); resolve(); };
-      res.once('drain', done);
-      res.once('close', done);
-      res.once('error', reject);
-    });
+  if (!res.write(chunk) && !res.destroyed) await drained(res);
+}
+
+interface Waiters { list: { resolve: () => void; reject: (error: unknown) => void }[] }
+const waiting = new WeakMap<Response, Waiters>();
+
+/**
+ * One set of listeners per response, added once and never removed: the compression middleware
+ * forwards `on('drain')` to its zlib stream but not `off`, so a listener per wait piled up on the
+ * stream for the whole of a compressed export (and each drain called them all).
+ */
+function drained(res: Response): Promise<void> {
+  let w = waiting.get(res);
+  if (!w) {
+    const state: Waiters = { list: [] };
+    const settle = (error?: unknown) => {
+      const list = state.list;
+      state.list = [];
+      for (const p of list) if (error === undefined) p.resolve(); else p.reject(error);
+    };
+    res.on('drain', () => settle());
+    res.on('close', () => settle());
+    res.on('error', (error) => settle(error));
+    waiting.set(res, state);
+    w = state;
   }
+  const waiters = w;
+  return new Promise<void>((resolve, reject) => {
+    if (res.destroyed) { resolve(); return; }
+    waiters.list.push({ resolve, reject });
+  });
 }
 
 /**
