@@ -14,6 +14,7 @@ import { ColumnsSidecar, fingerprintOf } from './columns.js';
 import { OgcError } from '../../errors.js';
 import type { JsonBytes } from '../../formats/json-bytes.js';
 import { GeometryType } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry-type.js';
+import { LRUCache } from 'lru-cache';
 import { ColumnType } from 'flatgeobuf/lib/mjs/flat-geobuf/column-type.js';
 
 export interface FlatGeobufProviderOptions {
@@ -345,18 +346,25 @@ export class FlatGeobufProvider implements Provider {
   /** The sidecar's mask of `where` (1: may match), or undefined when it answers none of it. */
   private columnsMask(where: QueryConditions): Promise<Uint8Array | undefined> {
     if (!this.columns || !this.indexed) return Promise.resolve(undefined);
-    // One evaluation per conditions object: a tile reads a layer twice (lean, then whole) with the same one.
+    // One evaluation per conditions object (a tile reads a layer twice, lean then whole), and recent
+    // masks by value: every tile of a map asks the same conditions (the latest year, one usage).
     let mask = this.masks.get(where);
-    if (!mask) {
-      mask = evaluateColumns(where, this.columns, this.decodeOptions.jsonColumns).then((answer) => answer?.mask, (error) => {
-        if (error instanceof OgcError) throw error;
-        return undefined; // the predicate gives the answer (or the error) it always gave
-      });
-      this.masks.set(where, mask);
-    }
+    if (mask) return mask;
+    const key = conditionsKey(where);
+    const known = key === undefined ? undefined : this.recentMasks.get(key);
+    mask = known ? Promise.resolve(known) : evaluateColumns(where, this.columns, this.decodeOptions.jsonColumns).then((answer) => {
+      if (answer && key !== undefined) this.recentMasks.set(key, answer.mask);
+      return answer?.mask;
+    }, (error) => {
+      if (error instanceof OgcError) throw error;
+      return undefined; // the predicate gives the answer (or the error) it always gave
+    });
+    this.masks.set(where, mask);
     return mask;
   }
   private masks = new WeakMap<QueryConditions, Promise<Uint8Array | undefined>>();
+  /** One byte per feature each: bounded in bytes. */
+  private recentMasks = new LRUCache<string, Uint8Array>({ maxSize: 64 * 1024 * 1024, sizeCalculation: (m) => Math.max(1, m.length) });
 
   async get(id: string): Promise<Feature | null> {
     try {
@@ -584,6 +592,15 @@ export function thin(hits: Uint32Array, boxes: LeafBoxes, keepBox?: ScanOptions[
     i = j;
   }
   return Uint32Array.from(out);
+}
+
+/** The conditions as a string (their collection aside, one per provider), or undefined if they have none. */
+function conditionsKey(where: QueryConditions): string | undefined {
+  try {
+    return JSON.stringify([where.datetime ?? null, where.equals ?? null, where.filter ?? null, where.filterCrs?.id ?? null]);
+  } catch {
+    return undefined; // not serialisable (a BigInt…): evaluated each time
+  }
 }
 
 function checkId(values: Record<string, unknown>, idProperties: string[], index: number): void {
