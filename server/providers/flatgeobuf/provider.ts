@@ -8,13 +8,15 @@ import { envelopeOf } from '../../cql2/geometry.js';
 import { IdIndex } from './id-index.js';
 import { PropertyDecoder, pointXY } from './properties.js';
 import { GeoJsonTranscoder } from './transcode.js';
+import { ColumnMasks, thin } from './scan-hints.js';
+
+export { thin };
 import { and, queryPredicate } from '../../query/predicate.js';
 import { countMatches, evaluateColumns, matchingPositions, pagePositions, type ColumnsAnswer } from '../../query/columns.js';
 import { ColumnsSidecar, fingerprintOf } from './columns.js';
 import { OgcError } from '../../errors.js';
 import type { JsonBytes } from '../../formats/json-bytes.js';
 import { GeometryType } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry-type.js';
-import { LRUCache } from 'lru-cache';
 import { ColumnType } from 'flatgeobuf/lib/mjs/flat-geobuf/column-type.js';
 
 export interface FlatGeobufProviderOptions {
@@ -345,26 +347,11 @@ export class FlatGeobufProvider implements Provider {
 
   /** The sidecar's mask of `where` (1: may match), or undefined when it answers none of it. */
   private columnsMask(where: QueryConditions): Promise<Uint8Array | undefined> {
-    if (!this.columns || !this.indexed) return Promise.resolve(undefined);
-    // One evaluation per conditions object (a tile reads a layer twice, lean then whole), and recent
-    // masks by value: every tile of a map asks the same conditions (the latest year, one usage).
-    let mask = this.masks.get(where);
-    if (mask) return mask;
-    const key = conditionsKey(where);
-    const known = key === undefined ? undefined : this.recentMasks.get(key);
-    mask = known ? Promise.resolve(known) : evaluateColumns(where, this.columns, this.decodeOptions.jsonColumns).then((answer) => {
-      if (answer && key !== undefined) this.recentMasks.set(key, answer.mask);
-      return answer?.mask;
-    }, (error) => {
-      if (error instanceof OgcError) throw error;
-      return undefined; // the predicate gives the answer (or the error) it always gave
-    });
-    this.masks.set(where, mask);
-    return mask;
+    const columns = this.columns;
+    if (!columns || !this.indexed) return Promise.resolve(undefined);
+    return this.masks.get(where, () => evaluateColumns(where, columns, this.decodeOptions.jsonColumns));
   }
-  private masks = new WeakMap<QueryConditions, Promise<Uint8Array | undefined>>();
-  /** One byte per feature each: bounded in bytes. */
-  private recentMasks = new LRUCache<string, Uint8Array>({ maxSize: 64 * 1024 * 1024, sizeCalculation: (m) => Math.max(1, m.length) });
+  private masks = new ColumnMasks();
 
   async get(id: string): Promise<Feature | null> {
     try {
@@ -559,50 +546,6 @@ async function openColumns(location: string, data: RangeSource, featuresCount: n
 }
 
 /** Every feature has its id columns: one without is garbage bytes decoded, not a feature to serve. */
-/**
- * Index hits kept by a scan's hints (ScanOptions): boxes that fail keepBox are dropped; past `sample`,
- * runs of consecutive hits with the same box are kept at an even rate (about `sample` features in all).
- */
-export function thin(hits: Uint32Array, boxes: LeafBoxes, keepBox?: ScanOptions['keepBox'], sample?: number): Uint32Array {
-  let kept = hits;
-  let keptBoxes = boxes;
-  if (keepBox) {
-    const out: number[] = [];
-    const outBoxes: number[] = [];
-    for (let i = 0; i < hits.length; i++) {
-      const b = 4 * i;
-      if (!keepBox(boxes[b], boxes[b + 1], boxes[b + 2], boxes[b + 3])) continue;
-      out.push(hits[i]);
-      outBoxes.push(boxes[b], boxes[b + 1], boxes[b + 2], boxes[b + 3]);
-    }
-    kept = Uint32Array.from(out);
-    keptBoxes = outBoxes;
-  }
-  if (sample === undefined || kept.length <= sample) return kept;
-  const rate = Math.max(0, sample) / kept.length;
-  const out: number[] = [];
-  let run = 0;
-  for (let i = 0; i < kept.length;) {
-    let j = i + 1;
-    const b = 4 * i;
-    while (j < kept.length && keptBoxes[4 * j] === keptBoxes[b] && keptBoxes[4 * j + 1] === keptBoxes[b + 1] && keptBoxes[4 * j + 2] === keptBoxes[b + 2] && keptBoxes[4 * j + 3] === keptBoxes[b + 3]) j++;
-    // Run r is kept when the running quota r·rate crosses an integer: an even spread, no randomness.
-    if (Math.floor((run + 1) * rate) > Math.floor(run * rate)) for (let k = i; k < j; k++) out.push(kept[k]);
-    run++;
-    i = j;
-  }
-  return Uint32Array.from(out);
-}
-
-/** The conditions as a string (their collection aside, one per provider), or undefined if they have none. */
-function conditionsKey(where: QueryConditions): string | undefined {
-  try {
-    return JSON.stringify([where.datetime ?? null, where.equals ?? null, where.filter ?? null, where.filterCrs?.id ?? null]);
-  } catch {
-    return undefined; // not serialisable (a BigInt…): evaluated each time
-  }
-}
-
 function checkId(values: Record<string, unknown>, idProperties: string[], index: number): void {
   for (const p of idProperties) if (values[p] === null || values[p] === undefined) throw new Error(`feature ${index} has no ${p} (corrupt file)`);
 }
