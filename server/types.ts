@@ -153,6 +153,12 @@ export interface ScanOptions {
   /** Consecutive features with the same geometry may share one geometry object: read it, never change it. */
   shareGeometry?: boolean;
   /**
+   * With `properties`: when the provider knows before reading that at most `count` features can match,
+   * it may decode them whole instead, and then calls `whole()` first (a caller that would read a small
+   * answer twice, lean then whole, reads it once).
+   */
+  wholeUpTo?: { count: number; whole: () => void };
+  /**
    * Conditions the predicate tests (all or some of them), declaratively: a provider may use its indexes
    * to read only the features that can match. The predicate stays the test.
    */

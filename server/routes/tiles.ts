@@ -18,7 +18,7 @@ import { parseFilterParams } from '../query/predicate.js';
 import type { Interval } from '../params/datetime.js';
 import { sendEncoded } from '../compression.js';
 import { BodyCache, etagMatches } from '../page-cache.js';
-import { batchesOf, type CollectionDefinition, type Feature, type FeaturePredicate, type QueryConditions, type Rect } from '../types.js';
+import { batchesOf, type CollectionDefinition, type Feature, type FeaturePredicate, type QueryConditions, type Rect, type ScanOptions } from '../types.js';
 import { filterPredicate } from './filter.js';
 import { basemapStyle, type Basemap } from './basemap.js';
 import { mapPage, styleDocument, STYLE_MEDIA_TYPE, type MapSelector, type MapView, type StyleLayer } from './map.js';
@@ -245,7 +245,7 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     const bbox = bufferedTileBounds(tms, z, row, col);
     // encodeTile sums one property in every layer: only on single-collection tiles.
     const sumProperty = layers.length === 1 ? options.sumProperty?.[layers[0].collection.definition.id] : undefined;
-    const read = async (collection: ServedCollection, predicate: FeaturePredicate | undefined, where: QueryConditions | undefined, properties?: string[]) => {
+    const read = async (collection: ServedCollection, predicate: FeaturePredicate | undefined, where: QueryConditions | undefined, properties?: string[], wholeUpTo?: ScanOptions['wholeUpTo']) => {
       const batches: Feature[][] = [];
       // Lines and polygons: polygons too small to draw are not read, stacked rows of one area share
       // their geometry (decoded, sent and clipped once), and an unfiltered tile reads an even sample
@@ -254,7 +254,7 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
       const hints = shapes
         ? { keepBox: /Polygon$/.test(collection.definition.geometryType ?? '') ? polygonBoxKeeper(tms, z) : undefined, sample: TILE_READ_BUDGET, shareGeometry: true }
         : {};
-      for await (const batch of batchesOf(collection.provider, bbox, predicate, { properties, where, ...hints })) batches.push(batch);
+      for await (const batch of batchesOf(collection.provider, bbox, predicate, { properties, where, wholeUpTo, ...hints })) batches.push(batch);
       return batches.flat();
     };
     const inputs = await Promise.all(layers.map(async ({ collection, predicate, where }): Promise<TileLayerInput> => {
@@ -264,7 +264,10 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
       // nothing else (most of a low-zoom tile's cost is decoding properties); otherwise read it whole.
       // Other geometries are never clustered: read once, whole.
       if (collection.definition.geometryType !== 'Point') return { name: collection.definition.id, features: await read(collection, predicate, where) };
-      const lean = await read(collection, predicate, where, sumProperty ? [sumProperty] : []);
+      // Too few to cluster, as the provider may know before reading: read whole at once.
+      let whole = false;
+      const lean = await read(collection, predicate, where, sumProperty ? [sumProperty] : [], { count: DEFAULT_MAX_FEATURES, whole: () => { whole = true; } });
+      if (whole) return { name: collection.definition.id, features: lean };
       // Dense: only its clusters' cells go to the tile worker (typed arrays, not every feature).
       if (clustersOnly(lean, tms, z, row, col)) return { name: collection.definition.id, features: [], cells: cellsOf(lean, tms, z, row, col, sumProperty) };
       return { name: collection.definition.id, features: await read(collection, predicate, where) };

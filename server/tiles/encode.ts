@@ -1,6 +1,6 @@
-// Mapbox Vector Tile encoding of CRS84 features: geojson-vt clips/simplifies, vt-pbf writes.
+// Mapbox Vector Tile encoding of CRS84 features: geojson-vt clips/simplifies, mvt.ts writes.
 import GeoJSONVT from 'geojson-vt';
-import vtpbf from 'vt-pbf';
+import { writeMvt, type VtFeature } from './mvt.js';
 import type { Feature as GeoJsonFeature, Geometry, Position } from 'geojson';
 import type { Feature } from '../types.js';
 import { lonLatToTile, resolveTms, validTile, type TileMatrixSet, type TmsRef } from './matrix-sets.js';
@@ -150,13 +150,15 @@ function encodeLayer(
   );
   const tile = index.getTile(gz, x, y);
   if (!tile || tile.features.length === 0) return new Uint8Array(0);
-  if (!members) return vtpbf.fromGeojsonVt({ [layer.name]: tile }, { version: 2, extent: TILE_EXTENT });
+  const shapes = tile.features as unknown as VtFeature[];
+  if (!members) return writeMvt([{ name: layer.name, features: shapes }], TILE_EXTENT);
   // Each clipped shape stands for every feature that shares its geometry, with that feature's tags.
-  const expanded = [];
-  for (const shape of tile.features) {
-    for (const i of members[(shape.tags as { [GROUP]: number })[GROUP]]) expanded.push({ ...shape, tags: layer.features[i].properties });
+  const expanded: VtFeature[] = [];
+  const tags: Record<string, unknown>[] = [];
+  for (const shape of shapes) {
+    for (const i of members[(shape.tags as { [GROUP]: number })[GROUP]]) { expanded.push(shape); tags.push(layer.features[i].properties); }
   }
-  return vtpbf.fromGeojsonVt({ [layer.name]: { features: expanded } }, { version: 2, extent: TILE_EXTENT });
+  return writeMvt([{ name: layer.name, features: expanded, tags }], TILE_EXTENT);
 }
 
 const GROUP = '\u0000group';

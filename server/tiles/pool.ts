@@ -1,4 +1,4 @@
-// Tile encoding (geojson-vt clipping, clustering, vt-pbf) in a pool of worker threads (piscina), so a
+// Tile encoding (geojson-vt clipping, clustering, MVT writing) in a pool of worker threads (piscina), so a
 // heavy tile does not stall the event loop of every other request. 0 workers: encode in-process.
 import { availableParallelism } from 'node:os';
 import { setImmediate } from 'node:timers/promises';

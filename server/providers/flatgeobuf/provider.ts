@@ -1,23 +1,21 @@
 // Provider over one FlatGeobuf file (local path or http(s) URL), read by range, never whole.
 import { withNeeds, type Feature, type FeaturePredicate, type Provider, type ProviderQuery, type ProviderResult, type ProviderStats, type QueryConditions, type Rect, type ScanOptions } from '../../types.js';
 import { CachedRangeSource, openRangeSource, type RangeSource } from '../range-client.js';
+import { parseLocation } from '../../storage/location.js';
 import { checkFeatureSpan, checkFeatureTables, decodeFeature, featureOffsets, readLayout, searchIndex, type DecodeOptions, type FileLayout, type LeafBoxes } from './format.js';
 import { checkLayout } from './validate.js';
 import { asDataFileError, DataFileError } from '../data-error.js';
 import { envelopeOf } from '../../cql2/geometry.js';
 import { IdIndex } from './id-index.js';
-import { PropertyDecoder, pointXY } from './properties.js';
-import { GeoJsonTranscoder } from './transcode.js';
+import { checkId, PageFeatures } from './page-features.js';
 import { ColumnMasks, thin } from './scan-hints.js';
+import { LOCAL_RUNS, readRuns, REMOTE_RUNS, type RunOptions } from './runs.js';
 
 export { thin };
 import { and, queryPredicate } from '../../query/predicate.js';
 import { countMatches, evaluateColumns, matchingPositions, pagePositions, type ColumnsAnswer } from '../../query/columns.js';
 import { ColumnsSidecar, fingerprintOf } from './columns.js';
 import { OgcError } from '../../errors.js';
-import type { JsonBytes } from '../../formats/json-bytes.js';
-import { GeometryType } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry-type.js';
-import { ColumnType } from 'flatgeobuf/lib/mjs/flat-geobuf/column-type.js';
 
 export interface FlatGeobufProviderOptions {
   /** Properties composing the feature id, joined by '_'. */
@@ -28,48 +26,6 @@ export interface FlatGeobufProviderOptions {
   cacheBytes?: number;
   /** Use the column sidecar `<file>.cols` when present and current (default true). */
   columns?: boolean;
-}
-
-/**
- * A page feature: geometry and id read at once, properties decoded only if something reads them,
- * and json() written straight from the bytes (the bytes are one page's read, released with it).
- */
-class LazyFeature implements Feature {
-  private decoded?: Record<string, unknown>;
-  private replaced = false;
-  constructor(
-    readonly id: string,
-    readonly index: number,
-    readonly geometry: Feature['geometry'],
-    private bytes: Uint8Array,
-    private position: number,
-    private owner: FlatGeobufProvider,
-  ) {}
-  get properties(): Record<string, unknown> {
-    return (this.decoded ??= this.owner.decodeProperties(this.bytes, this.position));
-  }
-  set properties(value: Record<string, unknown>) {
-    this.decoded = value;
-    this.replaced = true;
-  }
-  json(): string | undefined {
-    // Replaced properties no longer match the bytes: let the format serialise them.
-    return this.replaced ? undefined : this.owner.featureJson(this);
-  }
-  /** json() as bytes into `out` (JsonBytesFeature); false when the format must serialise it. */
-  writeJson(out: JsonBytes): boolean {
-    return !this.replaced && this.owner.featureJsonInto(this, out);
-  }
-  jsonBytesInto(transcoder: GeoJsonTranscoder, out: JsonBytes): void {
-    const point = this.geometry?.type === 'Point' ? this.geometry.coordinates : null;
-    transcoder.featureInto(out, this.bytes, this.position, this.id, point, this.geometry);
-  }
-  jsonFromBytes(transcoder: GeoJsonTranscoder): string {
-    const geometry = this.geometry?.type === 'Point'
-      ? `{"type":"Point","coordinates":[${this.geometry.coordinates[0]},${this.geometry.coordinates[1]}]}`
-      : JSON.stringify(this.geometry);
-    return transcoder.feature(this.bytes, this.position, this.id, geometry);
-  }
 }
 
 interface ReadMode {
@@ -83,10 +39,10 @@ interface ReadMode {
   decode?: DecodeOptions;
 }
 
-const RUN_MAX_FEATURES = 1024;
-const RUN_MAX_GAP = 32;
 const SCAN_CHUNK = 4 * 1024 * 1024;
-const BATCH = RUN_MAX_FEATURES;
+const BATCH = 1024;
+/** Ranges of features up to this long are read through the index's offsets, longer ones streamed. */
+const RANGE_MAX_FEATURES = 1024;
 
 /**
  * Reads served from memory resolve at once, so a long scan (a count, a sort, an export) would hold
@@ -102,8 +58,7 @@ async function breathe(): Promise<void> {
 
 export class FlatGeobufProvider implements Provider {
   private decodeOptions: DecodeOptions;
-  private idDecoder: PropertyDecoder;
-  private transcoder: GeoJsonTranscoder;
+  private pages: PageFeatures;
 
   private constructor(
     private source: RangeSource,
@@ -114,59 +69,21 @@ export class FlatGeobufProvider implements Provider {
     readonly location: string,
     /** Column statistics and indexes (columns.ts), null when absent or stale. */
     private columns: ColumnsSidecar | null = null,
+    /** Features read by position: from a local file straight (the OS caches it), remote through the block cache. */
+    private featureSource: RangeSource = source,
+    private runs: RunOptions = LOCAL_RUNS,
   ) {
     this.decodeOptions = { geometry: true, jsonColumns: new Set(options.jsonColumns ?? []) };
-    this.idDecoder = new PropertyDecoder(layout.header.columns ?? [], options.idProperties);
-    this.transcoder = new GeoJsonTranscoder(layout.header.columns ?? []);
-  }
-
-  /** Full properties of the feature at `position` (LazyFeature's getter). */
-  decodeProperties(bytes: Uint8Array, position: number): Record<string, unknown> {
-    return decodeFeature(bytes, position, this.layout.header, { ...this.decodeOptions, geometry: false, decoder: this.fullDecoder() }).properties;
-  }
-
-  private full?: PropertyDecoder;
-  private fullDecoder(): PropertyDecoder {
-    return (this.full ??= new PropertyDecoder(this.layout.header.columns ?? [], undefined, this.decodeOptions.jsonColumns));
-  }
-
-  featureJson(feature: LazyFeature): string | undefined {
-    return this.textJsonColumns ? undefined : feature.jsonFromBytes(this.transcoder);
-  }
-
-  featureJsonInto(feature: LazyFeature, out: JsonBytes): boolean {
-    if (this.textJsonColumns) return false;
-    feature.jsonBytesInto(this.transcoder, out);
-    return true;
-  }
-
-  /** JSON columns declared as arrays but stored as text need the decoding path. */
-  private get textJsonColumns(): boolean {
-    return this.textJson ??= !!this.decodeOptions.jsonColumns?.size && !!this.layout.header.columns?.some((c) => this.decodeOptions.jsonColumns!.has(c.name) && c.type !== ColumnType.Json);
-  }
-  private textJson?: boolean;
-
-  /** A page feature (lazy properties), for query pages. */
-  private lazyFeature(bytes: Uint8Array, position: number, index: number): Feature {
-    const idValues = this.idDecoder.decode(bytes, position);
-    const ids = this.options.idProperties;
-    const id = ids.length === 1 ? String(idValues[ids[0]]) : ids.map((p) => idValues[p]).join('_');
-    checkId(idValues, ids, index);
-    let geometry: Feature['geometry'] = null;
-    if (this.layout.header.geometryType === GeometryType.Point) {
-      const xy = pointXY(bytes, position);
-      if (xy) geometry = { type: 'Point', coordinates: xy };
-    } else {
-      geometry = decodeFeature(bytes, position, this.layout.header, { geometry: true, columns: new Set(), decoder: this.idDecoder }).geometry;
-    }
-    return new LazyFeature(id, index, geometry, bytes, position, this);
+    this.pages = new PageFeatures(layout.header, options.idProperties, this.decodeOptions);
   }
 
   static async open(location: string, options: FlatGeobufProviderOptions): Promise<FlatGeobufProvider> {
     const blocks = Math.max(16, Math.floor((options.cacheBytes ?? 32 * 1024 * 1024) / (64 * 1024)));
     let source: RangeSource;
+    let raw: RangeSource;
     try {
-      source = new CachedRangeSource(await openRangeSource(location), 64 * 1024, blocks);
+      raw = await openRangeSource(location);
+      source = new CachedRangeSource(raw, 64 * 1024, blocks);
     } catch (error) {
       throw asDataFileError(location, error);
     }
@@ -180,7 +97,8 @@ export class FlatGeobufProvider implements Provider {
       }
       const ids = await openIds(`${location}.ids`, layout.header.featuresCount);
       const columns = options.columns === false ? null : await openColumns(`${location}.cols`, source, layout.header.featuresCount);
-      return new FlatGeobufProvider(source, layout, ids, options, location, columns);
+      const local = parseLocation(location).kind === 'file';
+      return new FlatGeobufProvider(source, layout, ids, options, location, columns, local ? raw : source, local ? LOCAL_RUNS : REMOTE_RUNS);
     } catch (error) {
       await source.close();
       throw error;
@@ -321,12 +239,6 @@ export class FlatGeobufProvider implements Provider {
 
   private async *unguardedBatches(bbox?: Rect, predicate?: FeaturePredicate, options: ScanOptions = {}): AsyncIterable<Feature[]> {
     if (bbox && !this.indexed) { predicate = inBbox(bbox, predicate); bbox = undefined; }
-    let project: DecodeOptions | undefined = options.properties
-      ? { columns: new Set([...options.properties, ...this.options.idProperties]), geometry: true, jsonColumns: this.decodeOptions.jsonColumns }
-      : undefined;
-    // A memo per scan: features decoded one after the other share the previous identical geometry.
-    if (options.shareGeometry) project = { ...(project ?? this.decodeOptions), memo: {} };
-    const mode: ReadMode | undefined = predicate || project ? { predicate, full: true, project } : undefined;
     const all = this.layout.header.featuresCount;
     let hits: Uint32Array | null = null;
     if (bbox) {
@@ -337,12 +249,29 @@ export class FlatGeobufProvider implements Provider {
     }
     // Conditions the column sidecar answers: only their candidates are read (the predicate still tests them).
     const mask = predicate && options.where ? await this.columnsMask(options.where) : undefined;
+    let positions = hits;
     if (mask) {
-      const positions = matchingPositions(mask, hits ?? undefined);
+      const matching = matchingPositions(mask, hits ?? undefined);
       // Not selective, without a box: streaming the file costs less than reading most of it by position.
-      if (hits || positions.length <= all / 4) { yield* this.indexBatches(positions, mode); return; }
+      if (hits || matching.length <= all / 4) positions = matching;
     }
-    yield* hits ? this.indexBatches(hits, mode) : this.rangeBatches(0, all - 1, mode);
+    const mode = this.scanMode(predicate, options, positions ? positions.length : all);
+    yield* positions ? this.indexBatches(positions, mode) : this.rangeBatches(0, all - 1, mode);
+  }
+
+  /** How a scan decodes: the properties asked (or whole, when `wholeUpTo` allows it for `candidates`), shared geometries. */
+  private scanMode(predicate: FeaturePredicate | undefined, options: ScanOptions, candidates: number): ReadMode | undefined {
+    let properties = options.properties;
+    if (properties && options.wholeUpTo && candidates <= options.wholeUpTo.count) {
+      options.wholeUpTo.whole();
+      properties = undefined;
+    }
+    let project: DecodeOptions | undefined = properties
+      ? { columns: new Set([...properties, ...this.options.idProperties]), geometry: true, jsonColumns: this.decodeOptions.jsonColumns }
+      : undefined;
+    // A memo per scan: features decoded one after the other share the previous identical geometry.
+    if (options.shareGeometry) project = { ...(project ?? this.decodeOptions), memo: {} };
+    return predicate || project ? { predicate, full: true, project } : undefined;
   }
 
   /** The sidecar's mask of `where` (1: may match), or undefined when it answers none of it. */
@@ -400,7 +329,7 @@ export class FlatGeobufProvider implements Provider {
 
   /** Applies the read mode's predicate, decoding first only what it needs. */
   private filtered(bb: Uint8Array, position: number, index: number, mode: ReadMode | undefined): Feature | null {
-    const whole = () => (mode?.lazy ? this.lazyFeature(bb, position, index) : this.toFeature(bb, position, index, mode?.project));
+    const whole = () => (mode?.lazy ? this.pages.feature(bb, position, index) : this.toFeature(bb, position, index, mode?.project));
     if (!mode?.predicate) return whole();
     const needs = mode.predicate.needs;
     if (!needs) {
@@ -425,7 +354,7 @@ export class FlatGeobufProvider implements Provider {
   /** Features from..to (inclusive, file order). Small ranges go through the index, large ones stream. */
   private async *rangeBatches(from: number, to: number, mode?: ReadMode): AsyncGenerator<Feature[]> {
     if (to < from) return;
-    if (this.layout.header.indexNodeSize === 0 || to - from > RUN_MAX_FEATURES) {
+    if (this.layout.header.indexNodeSize === 0 || to - from > RANGE_MAX_FEATURES) {
       yield* this.sequential(from, to, mode);
       return;
     }
@@ -487,25 +416,17 @@ export class FlatGeobufProvider implements Provider {
     if (batch.length) yield batch;
   }
 
-  /** Reads the features at sorted indices, grouping near neighbours into one range read (one batch). */
+  /** Reads the features at sorted indices, neighbours in bytes sharing one read (runs.ts): a batch per run. */
   private async *indexBatches(indices: Uint32Array, mode?: ReadMode): AsyncGenerator<Feature[]> {
-    let i = 0;
-    while (i < indices.length) {
-      let j = i;
-      while (j + 1 < indices.length && indices[j + 1] - indices[j] <= RUN_MAX_GAP && indices[j + 1] - indices[i] < RUN_MAX_FEATURES) j++;
-      const from = indices[i];
-      const to = indices[j];
-      const offsets = await featureOffsets(this.source, this.layout, from, to);
-      const bb = await this.readFeatures(offsets[0], offsets[to - from + 1]);
+    for await (const run of readRuns(this.featureSource, this.source, this.layout, indices, this.runs)) {
       const batch: Feature[] = [];
-      for (let k = i; k <= j; k++) {
-        const at = indices[k] - from;
-        checkFeatureSpan(bb, offsets[at] - offsets[0], offsets[at + 1] - offsets[at], indices[k]);
-        const feature = this.filtered(bb, offsets[indices[k] - from] - offsets[0], indices[k], mode);
+      for (let k = 0; k < run.count; k++) {
+        const index = indices[run.first + k];
+        checkFeatureSpan(run.bytes, run.starts[k], run.ends[k] - run.starts[k], index);
+        const feature = this.filtered(run.bytes, run.starts[k], index, mode);
         if (feature) batch.push(feature);
       }
       if (batch.length) yield batch;
-      i = j + 1;
       await breathe();
     }
   }
@@ -543,11 +464,6 @@ async function openColumns(location: string, data: RangeSource, featuresCount: n
     await source.close();
     return null;
   }
-}
-
-/** Every feature has its id columns: one without is garbage bytes decoded, not a feature to serve. */
-function checkId(values: Record<string, unknown>, idProperties: string[], index: number): void {
-  for (const p of idProperties) if (values[p] === null || values[p] === undefined) throw new Error(`feature ${index} has no ${p} (corrupt file)`);
 }
 
 function inBbox(bbox: Rect, predicate?: FeaturePredicate): FeaturePredicate {
