@@ -69,7 +69,7 @@ export async function writeCollection(path: string, input: BuildInput, progress?
   const writer = new FlatGeobufWriter(path, {
     name: definition.id, title: definition.title, description: definition.description,
     geometryType: definition.geometryType,
-    columns: columnsOf(definition), ids: true,
+    columns: columnsOf(definition), ids: true, partitionBy: definition.partitionBy,
   });
   const temporal = new TemporalExtent(definition);
   const spec = input.tiles === undefined ? TILE_PRE_AGGREGATES[definition.id] : input.tiles;

@@ -17,6 +17,8 @@ export const USAGE_COLORS: Record<string, string> = {
 };
 
 const ALL_USAGES_DEFAULT = { code_usage: ALL_USAGES.code };
+/** What the map draws the volumes with: sizes and choropleth classes (with and without turbined water). */
+const VOLUME_TILE_PROPERTIES = ['annee', 'code_usage', 'volume_hors_eau_turbinee', 'volume_total'];
 
 /** Sequential blues for the volumes; turbined water apart, in purples (it dwarfs every other usage). */
 const BLUES = ['#eff3ff', '#c6dbef', '#9ecae1', '#6baed6', '#3182bd', '#08519c'];
@@ -87,14 +89,16 @@ export const TILES_OPTIONS: TilesOptions = {
   // The map's dataset tiles: aggregated volumes stand in for the ouvrages at national zooms
   // (regions, then départements, then communes: the all-usages row unless the request names a
   // usage, of the latest year unless it gives a datetime), the ouvrages and their chroniques from zoom 9.
+  // They carry what the map draws with (the popup reads the whole feature by its id); the collection
+  // tiles carry every property.
   datasetLayers: [
-    { collection: 'volumes_regions', maxZoom: 4, defaults: ALL_USAGES_DEFAULT, latest: true },
-    { collection: 'volumes_departements', minZoom: 5, maxZoom: 6, defaults: ALL_USAGES_DEFAULT, latest: true },
-    { collection: 'volumes_epci', minZoom: 7, maxZoom: 8, defaults: ALL_USAGES_DEFAULT, latest: true },
-    { collection: 'volumes_communes', minZoom: 7, maxZoom: 8, defaults: ALL_USAGES_DEFAULT, latest: true },
-    { collection: 'ouvrages', minZoom: 9 },
-    { collection: 'points_prelevement', minZoom: 9 },
-    { collection: 'chroniques', minZoom: 9, latest: true },
+    { collection: 'volumes_regions', maxZoom: 4, defaults: ALL_USAGES_DEFAULT, latest: true, properties: VOLUME_TILE_PROPERTIES },
+    { collection: 'volumes_departements', minZoom: 5, maxZoom: 6, defaults: ALL_USAGES_DEFAULT, latest: true, properties: VOLUME_TILE_PROPERTIES },
+    { collection: 'volumes_epci', minZoom: 7, maxZoom: 8, defaults: ALL_USAGES_DEFAULT, latest: true, properties: VOLUME_TILE_PROPERTIES },
+    { collection: 'volumes_communes', minZoom: 7, maxZoom: 8, defaults: ALL_USAGES_DEFAULT, latest: true, properties: VOLUME_TILE_PROPERTIES },
+    { collection: 'ouvrages', minZoom: 9, properties: ['nom_ouvrage'] },
+    { collection: 'points_prelevement', minZoom: 9, properties: ['nom_point_prelevement'] },
+    { collection: 'chroniques', minZoom: 9, latest: true, properties: ['annee', 'code_usage', 'volume'] },
   ],
   // Metropolitan France; the data extent also covers the overseas départements.
   mapView: { center: [2.5, 46.6], zoom: 5 },

@@ -48,7 +48,12 @@ export interface CollectionDefinition {
   temporal?: TemporalDefinition;
   /** Geometry type served; null for a non-spatial collection. */
   geometryType: 'Point' | 'MultiPolygon' | 'Polygon' | null;
-  /** Default sort is file order (Hilbert order for spatial collections). */
+  /**
+   * The file is stored in parts by these properties, in this order, each part in spatial (Hilbert)
+   * order: a query or tile restricted to one value (a map's latest year) reads one compact part
+   * instead of one row in many. The default sort is file order. Absent: one part.
+   */
+  partitionBy?: { property: string; descending?: boolean }[];
   attribution?: string;
   license?: { title: string; href: string };
   /** Free links (documentation, source) shown on the collection. */
@@ -154,10 +159,10 @@ export interface ScanOptions {
   shareGeometry?: boolean;
   /**
    * With `properties`: when the provider knows before reading that at most `count` features can match,
-   * it may decode them whole instead, and then calls `whole()` first (a caller that would read a small
-   * answer twice, lean then whole, reads it once).
+   * it may decode them whole (or with `properties` of its own) instead, and then calls `whole()` first
+   * (a caller that would read a small answer twice, lean then whole, reads it once).
    */
-  wholeUpTo?: { count: number; whole: () => void };
+  wholeUpTo?: { count: number; properties?: string[]; whole: () => void };
   /**
    * Conditions the predicate tests (all or some of them), declaratively: a provider may use its indexes
    * to read only the features that can match. The predicate stays the test.

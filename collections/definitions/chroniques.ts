@@ -21,6 +21,8 @@ export const chroniques: CollectionDefinition = {
   idProperties: ['code_ouvrage', 'annee', 'code_usage'],
   geometryType: 'Point',
   temporal: { start: 'annee', kind: 'year' },
+  // Stored year by year, the latest first: the map shows one year, and one year is then one compact read.
+  partitionBy: [{ property: 'annee', descending: true }],
   attribution: ATTRIBUTION,
   license: LICENSE,
   links: links('chroniques'),

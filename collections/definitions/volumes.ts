@@ -84,6 +84,10 @@ function definition(level: AggregateLevel): CollectionDefinition {
     idProperties: [codeField, 'annee', 'code_usage'],
     geometryType: 'Point',
     temporal: { start: 'annee', kind: 'year' },
+    // Communes and EPCI are stored by year (latest first) and usage: the map's layer (one year, one usage)
+    // is then one compact read. Départements and régions keep the rows of one area together, so that
+    // their outlines, when the build has them, are decoded once for every row (collection tiles).
+    ...(level === 'communes' || level === 'epci' ? { partitionBy: [{ property: 'annee', descending: true }, { property: 'code_usage' }] } : {}),
     attribution: ATTRIBUTION,
     license: LICENSE,
     links: links('chroniques'),

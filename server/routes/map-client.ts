@@ -139,15 +139,23 @@ function fill(template, properties) {
 }
 function fillText(template, properties) { return template.replace(/[{]([a-z_0-9]+)[}]/gi, (_, name) => (properties[name] === undefined ? '' : String(properties[name]))); }
 function link(href, text) { const a = document.createElement('a'); a.href = href; a.textContent = text; return a; }
+// The map's tiles carry only what it draws with: a popup reads the whole feature by its id.
+async function propertiesOf(collection, p) {
+  if (p.id === undefined || p.cluster === true) return p;
+  try {
+    const r = await fetch(config.base + '/collections/' + encodeURIComponent(collection) + '/items/' + encodeURIComponent(p.id) + '?f=json', { headers: { Accept: 'application/geo+json' } });
+    if (r.ok) { const feature = await r.json(); return Object.assign({}, p, feature.properties || {}); }
+  } catch (e) { /* offline or refused: the tile's properties */ }
+  return p;
+}
 async function popupContent(f) {
   const collection = f.sourceLayer;
-  const schema = await schemaOf(collection);
+  const [schema, p] = await Promise.all([schemaOf(collection), propertiesOf(collection, f.properties)]);
   const root = document.createElement('div');
   const h = document.createElement('h2');
   // The queryables' title is "<collection> — …": the collection's part.
   h.textContent = String(schema.title || collection).split(' — ')[0];
   root.append(h);
-  const p = f.properties;
   if (p.cluster === true) {
     const text = document.createElement('p');
     text.textContent = config.text.zoomIn + ' (' + p.point_count + ')';

@@ -45,6 +45,12 @@ export interface DatasetLayer {
   /** Property values applied when the request does not filter on that property (e.g. the all-usages row). */
   defaults?: Record<string, string>;
   latest?: boolean;
+  /**
+   * Properties this layer carries in the dataset tiles besides the id: what the map draws with (colour,
+   * size, choropleth). All when absent. A map's popup reads the whole feature by its id; the collection
+   * tiles always carry every property.
+   */
+  properties?: string[];
 }
 
 export interface TilesOptions {
@@ -153,8 +159,11 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     return c;
   };
   const datasetLayer = new Map((options.datasetLayers ?? []).map((l) => [l.collection, l]));
+  /** Properties of a collection's layer in the dataset tiles; undefined: all. */
+  const carried = (id: string) => datasetLayer.get(id)?.properties;
   const layerInfo = ({ definition: d }: ServedCollection, dataset = false): TileLayerInfo => ({
-    id: d.id, title: d.title, description: d.description, geometryType: d.geometryType, properties: d.properties, sumProperty: options.sumProperty?.[d.id],
+    id: d.id, title: d.title, description: d.description, geometryType: d.geometryType, sumProperty: options.sumProperty?.[d.id],
+    properties: dataset && carried(d.id) ? d.properties.filter((p) => carried(d.id)!.includes(p.name) || d.idProperties.includes(p.name)) : d.properties,
     ...(dataset ? { minZoom: datasetLayer.get(d.id)?.minZoom, maxZoom: datasetLayer.get(d.id)?.maxZoom } : {}),
   });
   /** The dataset tiles' layers: the configured ones this caller's catalog has, in their order. */
@@ -216,7 +225,7 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
    */
   async function layerPredicates(collections: ServedCollection[], params: Record<string, string>, dataset: boolean, z: number) {
     const interval = parseDatetime(params.datetime);
-    const out: { collection: ServedCollection; predicate: FeaturePredicate | undefined; where?: QueryConditions }[] = [];
+    const out: { collection: ServedCollection; predicate: FeaturePredicate | undefined; where?: QueryConditions; properties?: string[] }[] = [];
     for (const c of collections) {
       const d = c.definition;
       if (dataset) {
@@ -236,7 +245,7 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
         ...(Object.keys(equals).length ? { equals } : {}),
         ...(parsed ? { filter: parsed.ast, filterCrs: parsed.crs } : {}),
       };
-      out.push({ collection: c, predicate, where: predicate && Object.keys(where).length > 1 ? where : undefined });
+      out.push({ collection: c, predicate, where: predicate && Object.keys(where).length > 1 ? where : undefined, properties: dataset ? carried(d.id) : undefined });
     }
     return out;
   }
@@ -257,20 +266,20 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
       for await (const batch of batchesOf(collection.provider, bbox, predicate, { properties, where, wholeUpTo, ...hints })) batches.push(batch);
       return batches.flat();
     };
-    const inputs = await Promise.all(layers.map(async ({ collection, predicate, where }): Promise<TileLayerInput> => {
+    const inputs = await Promise.all(layers.map(async ({ collection, predicate, where, properties }): Promise<TileLayerInput> => {
       const cells = predicate ? null : await preAggregated(collection, tms, z, row, col, sumProperty);
       if (cells) return { name: collection.definition.id, features: [], cells };
       // Geometry, id and the summed property first: a dense point layer becomes clusters, which need
-      // nothing else (most of a low-zoom tile's cost is decoding properties); otherwise read it whole.
-      // Other geometries are never clustered: read once, whole.
-      if (collection.definition.geometryType !== 'Point') return { name: collection.definition.id, features: await read(collection, predicate, where) };
+      // nothing else (most of a low-zoom tile's cost is decoding properties); otherwise read it whole
+      // (every property, or those the dataset layer carries). Other geometries are never clustered: read once.
+      if (collection.definition.geometryType !== 'Point') return { name: collection.definition.id, features: await read(collection, predicate, where, properties) };
       // Too few to cluster, as the provider may know before reading: read whole at once.
       let whole = false;
-      const lean = await read(collection, predicate, where, sumProperty ? [sumProperty] : [], { count: DEFAULT_MAX_FEATURES, whole: () => { whole = true; } });
+      const lean = await read(collection, predicate, where, sumProperty ? [sumProperty] : [], { count: DEFAULT_MAX_FEATURES, properties, whole: () => { whole = true; } });
       if (whole) return { name: collection.definition.id, features: lean };
       // Dense: only its clusters' cells go to the tile worker (typed arrays, not every feature).
       if (clustersOnly(lean, tms, z, row, col)) return { name: collection.definition.id, features: [], cells: cellsOf(lean, tms, z, row, col, sumProperty) };
-      return { name: collection.definition.id, features: await read(collection, predicate, where) };
+      return { name: collection.definition.id, features: await read(collection, predicate, where, properties) };
     }));
     // 500 KB in decimal units, the stricter reading of the limit.
     return pool.encode(inputs.filter((l) => l.features.length > 0 || l.cells), tms.id, z, row, col, { sumProperty, maxBytes: 500_000 });

@@ -264,7 +264,7 @@ export class FlatGeobufProvider implements Provider {
     let properties = options.properties;
     if (properties && options.wholeUpTo && candidates <= options.wholeUpTo.count) {
       options.wholeUpTo.whole();
-      properties = undefined;
+      properties = options.wholeUpTo.properties;
     }
     let project: DecodeOptions | undefined = properties
       ? { columns: new Set([...properties, ...this.options.idProperties]), geometry: true, jsonColumns: this.decodeOptions.jsonColumns }

@@ -1,6 +1,7 @@
 // Streaming FlatGeobuf writer with a packed Hilbert R-tree. The flatgeobuf package can only
 // serialize a whole in-memory collection without index, so features are spilled to a temporary
-// file as they come, sorted by Hilbert value at the end, and copied behind the tree.
+// file as they come, sorted by Hilbert value at the end (within parts, see `partitionBy`), and
+// copied behind the tree.
 // Output is written under a temporary name and renamed: a failed build leaves nothing half-written.
 import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import * as flatbuffers from 'flatbuffers';
@@ -40,7 +41,12 @@ export interface WriterOptions {
   /** Write `<path>.ids`, a sorted id → feature index sidecar for lookups by id. */
   ids?: boolean;
   indexNodeSize?: number;
+  /** Features stored in parts by these properties (in this order), Hilbert-sorted within each part. */
+  partitionBy?: StoragePart[];
 }
+
+/** A property whose values split a file into parts (null values last, in either order). */
+export interface StoragePart { property: string; descending?: boolean }
 
 export interface FinishOptions {
   /** JSON-serialisable metadata stored in the header (read back by the provider's stats). */
@@ -72,6 +78,9 @@ export class FlatGeobufWriter {
   private offsets = new GrowableFloat64();
   private boxes = new GrowableFloat64();
   private ids: string[] = [];
+  /** Part of each feature (an index into `parts`), when partitioned. */
+  private partOf = new GrowableFloat64();
+  private parts = new Map<string, { key: unknown[]; id: number }>();
   private header: HeaderMeta;
   private finished = false;
 
@@ -107,11 +116,47 @@ export class FlatGeobufWriter {
     this.boxes.push(box[0]); this.boxes.push(box[1]); this.boxes.push(box[2]); this.boxes.push(box[3]);
     this.offsets.push(this.spillSize + this.pendingBytes);
     if (this.options.ids) this.ids.push(id ?? String(this.count - 1));
+    if (this.options.partitionBy?.length) this.partOf.push(this.partId(properties));
     if (this.pendingBytes + bytes.length > this.pending.length) this.flushSpill();
     if (bytes.length > this.pending.length) this.pending = Buffer.allocUnsafe(bytes.length * 2);
     this.pending.set(bytes, this.pendingBytes);
     this.pendingBytes += bytes.length;
     if (this.pendingBytes >= FLUSH_BYTES) this.flushSpill();
+  }
+
+  private partId(properties: Record<string, unknown>): number {
+    const key = this.options.partitionBy!.map(({ property }) => properties[property] ?? null);
+    const text = JSON.stringify(key);
+    let part = this.parts.get(text);
+    if (!part) { part = { key, id: this.parts.size }; this.parts.set(text, part); }
+    return part.id;
+  }
+
+  /** The Hilbert order made stable by part: parts in their declared order, each still Hilbert-sorted. */
+  private partitioned(order: Uint32Array): Uint32Array {
+    const by = this.options.partitionBy;
+    if (!by?.length || this.parts.size < 2) return order;
+    const compare = (a: unknown[], b: unknown[]) => {
+      for (let k = 0; k < by.length; k++) {
+        const [x, y] = [a[k], b[k]];
+        if (x === y) continue;
+        if (x === null) return 1;
+        if (y === null) return -1;
+        const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0;
+        if (c !== 0) return by[k].descending ? -c : c;
+      }
+      return 0;
+    };
+    const sorted = [...this.parts.values()].sort((a, b) => compare(a.key, b.key));
+    const rank = new Uint32Array(this.parts.size);
+    sorted.forEach((part, r) => { rank[part.id] = r; });
+    // Counting sort by rank: stable, so the Hilbert order holds within each part.
+    const start = new Float64Array(sorted.length + 1);
+    for (let i = 0; i < order.length; i++) start[rank[this.partOf.data[i]] + 1]++;
+    for (let r = 0; r < sorted.length; r++) start[r + 1] += start[r];
+    const out = new Uint32Array(order.length);
+    for (const feature of order) out[start[rank[this.partOf.data[feature]]]++] = feature;
+    return out;
   }
 
   private flushSpill(): void {
@@ -129,7 +174,7 @@ export class FlatGeobufWriter {
     const nodeSize = n > 0 && this.options.geometryType ? (this.options.indexNodeSize ?? 16) : 0;
     const boxes = this.boxes.data;
     const extent = this.extent;
-    const order = nodeSize ? hilbertOrder(boxes, n, extent) : Uint32Array.from({ length: n }, (_, i) => i);
+    const order = this.partitioned(nodeSize ? hilbertOrder(boxes, n, extent) : Uint32Array.from({ length: n }, (_, i) => i));
     const sizes = new Float64Array(n);
     for (let i = 0; i < n; i++) sizes[i] = (i + 1 < n ? this.offsets.data[i + 1] : this.spillSize) - this.offsets.data[i];
 
@@ -164,6 +209,8 @@ export class FlatGeobufWriter {
     try { closeSync(this.spillFd); } catch { /* already closed */ }
     rmSync(this.spillPath, { force: true });
     this.ids = [];
+    this.parts.clear();
+    this.partOf = new GrowableFloat64();
   }
 
   private buildHeader(count: number, nodeSize: number, extent: number[] | null, metadata?: Record<string, unknown>): Uint8Array {
