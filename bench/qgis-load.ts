@@ -1,7 +1,7 @@
 // How long a GIS client takes to load a whole collection, every way it can: QGIS 3.22 (Debian
 // python3-qgis) through OGC API – Features (paged GeoJSON, the page size QGIS picks from /api),
-// the FlatGeobuf stream (?f=fgb) and the WFS (/wfs); and GDAL's OAPIF driver over a link
-// throttled to a given bandwidth, with and without compression. Used by bench/run.ts.
+// the FlatGeobuf stream (?f=fgb) and the WFS (/wfs); and GDAL's OAPIF driver and QGIS's over a
+// link throttled to a given bandwidth, with and without compression. Used by bench/run.ts.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,12 +14,14 @@ export const hasOgr = () => !spawnSync('ogr2ogr', ['--version']).error;
 
 const SCRIPT = `
 import json, os, sys, time
-from qgis.core import QgsApplication, QgsVectorLayer
+from qgis.core import QgsApplication, QgsFeatureRequest, QgsRectangle, QgsVectorLayer
 app = QgsApplication([], False); app.initQgis()
 uri, provider = sys.argv[1], sys.argv[2]
+# An extent [xmin, ymin, xmax, ymax], as a canvas asks: OAPIF sends it as bbox when the URI has restrictToRequestBBOX='1'.
+request = QgsFeatureRequest(QgsRectangle(*json.loads(sys.argv[3]))) if len(sys.argv) > 3 else QgsFeatureRequest()
 t0 = time.time()
 layer = QgsVectorLayer(uri, 'layer', provider)
-n = sum(1 for _ in layer.getFeatures()) if layer.isValid() else -1
+n = sum(1 for _ in layer.getFeatures(request)) if layer.isValid() else -1
 print(json.dumps({'valid': layer.isValid(), 'features': n, 'seconds': time.time() - t0}))
 sys.stdout.flush()
 os._exit(0)  # exitQgis() segfaults in headless scripts (QGIS 3.22)
@@ -49,10 +51,10 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs:
   });
 }
 
-function qgis(uri: string, provider: string, timeoutMs: number): Promise<{ features: number; seconds: number; error?: string }> {
+function qgis(uri: string, provider: string, timeoutMs: number, extent?: number[]): Promise<{ features: number; seconds: number; error?: string }> {
   const xdg = mkdtempSync(join(tmpdir(), 'qgis-xdg-'));
   return new Promise((resolve) => {
-    const child = spawn(PYTHON, ['-c', SCRIPT, uri, provider], { env: { ...process.env, QT_QPA_PLATFORM: 'offscreen', XDG_RUNTIME_DIR: xdg, HOME: xdg } });
+    const child = spawn(PYTHON, ['-c', SCRIPT, uri, provider, ...(extent ? [JSON.stringify(extent)] : [])], { env: { ...process.env, QT_QPA_PLATFORM: 'offscreen', XDG_RUNTIME_DIR: xdg, HOME: xdg } });
     let out = '';
     let err = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -87,40 +89,63 @@ export async function qgisLoads(base: string, collection: string, peer?: { name:
   return rows;
 }
 
+/** Starts our server with `baseUrl` as its public base URL, compressing answers or not; its port and a stop function. */
+export type StartServer = (baseUrl: string, options: { compression: boolean }) => Promise<{ port: number; stop: () => Promise<void> }>;
+
 /**
- * GDAL's OAPIF driver reading `collection` (within `spat`) through a proxy throttled to `mbit`,
- * with gzip (GDAL's default Accept-Encoding) and without (CPL_CURL_GZIP=NO). The server must
- * use the proxy's address as its base URL, so that `next` links go through the proxy too:
- * `start(baseUrl)` starts one and returns its port and a stop function.
+ * `use(base)` reading through a proxy throttled to `mbit` from a server `start` runs behind it. The
+ * server must use the proxy's address as its base URL, so that `next` links go through the proxy too.
  */
-export async function throttledGdal(start: (baseUrl: string) => Promise<{ port: number; stop: () => Promise<void> }>,
-  collection: string, spat: number[], mbit: number, timeoutMs = 600_000): Promise<LoadRow[]> {
-  const rows: LoadRow[] = [];
+async function throttled<T>(start: StartServer, compression: boolean, mbit: number, use: (base: string) => Promise<T>): Promise<T> {
   let serverPort = 0;
   const proxy = await throttlingProxy(() => serverPort, mbit * 1e6);
-  const gdal = /GDAL ([\d.]+)/.exec(spawnSync('ogrinfo', ['--version'], { encoding: 'utf8' }).stdout ?? '')?.[1] ?? '';
   try {
-    const server = await start(`http://127.0.0.1:${proxy.port}`);
+    const base = `http://127.0.0.1:${proxy.port}`;
+    const server = await start(base, { compression });
     serverPort = server.port;
-    try {
-      for (const gzip of [true, false]) {
-        const dir = mkdtempSync(join(tmpdir(), 'gdal-'));
-        const out = join(dir, 'out.geojsons');
-        process.stderr.write(`GDAL at ${mbit} Mbit/s, ${gzip ? 'gzip' : 'uncompressed'}\n`);
-        const t0 = performance.now();
-        // Asynchronous: the proxy runs in this process and must keep serving while ogr2ogr reads.
-        const r = await run('ogr2ogr', ['-f', 'GeoJSONSeq', out, `OAPIF:http://127.0.0.1:${proxy.port}`, collection, '-spat', ...spat.map(String), '-oo', 'PAGE_SIZE=1000'],
-          { ...process.env, CPL_CURL_GZIP: gzip ? 'YES' : 'NO', GDAL_HTTP_TIMEOUT: '600' }, timeoutMs);
-        const seconds = (performance.now() - t0) / 1000;
-        const lines = r.status === 0 ? Number(spawnSync('wc', ['-l', out], { encoding: 'utf8' }).stdout.trim().split(' ')[0]) : -1;
-        rows.push({ client: `GDAL ${gdal} ogr2ogr (OAPIF, PAGE_SIZE=1000) at ${mbit} Mbit/s`, way: gzip ? 'compressed (gzip, GDAL default)' : 'uncompressed (CPL_CURL_GZIP=NO)', features: lines, seconds, note: r.status === 0 ? undefined : r.stderr.slice(-200) });
-        rmSync(dir, { recursive: true, force: true });
-      }
-    } finally {
-      await server.stop();
-    }
+    try { return await use(base); } finally { await server.stop(); }
   } finally {
     await proxy.close();
+  }
+}
+
+/**
+ * GDAL's OAPIF driver reading `collection` (within `spat`) through a proxy throttled to `mbit`,
+ * with gzip (GDAL's default Accept-Encoding) and without (CPL_CURL_GZIP=NO), from one server.
+ */
+export async function throttledGdal(start: StartServer, collection: string, spat: number[], mbit: number, timeoutMs = 600_000): Promise<LoadRow[]> {
+  const gdal = /GDAL ([\d.]+)/.exec(spawnSync('ogrinfo', ['--version'], { encoding: 'utf8' }).stdout ?? '')?.[1] ?? '';
+  return throttled(start, true, mbit, async (base) => {
+    const rows: LoadRow[] = [];
+    for (const gzip of [true, false]) {
+      const dir = mkdtempSync(join(tmpdir(), 'gdal-'));
+      const out = join(dir, 'out.geojsons');
+      process.stderr.write(`GDAL at ${mbit} Mbit/s, ${gzip ? 'gzip' : 'uncompressed'}\n`);
+      const t0 = performance.now();
+      // Asynchronous: the proxy runs in this process and must keep serving while ogr2ogr reads.
+      const r = await run('ogr2ogr', ['-f', 'GeoJSONSeq', out, `OAPIF:${base}`, collection, '-spat', ...spat.map(String), '-oo', 'PAGE_SIZE=1000'],
+        { ...process.env, CPL_CURL_GZIP: gzip ? 'YES' : 'NO', GDAL_HTTP_TIMEOUT: '600' }, timeoutMs);
+      const seconds = (performance.now() - t0) / 1000;
+      const lines = r.status === 0 ? Number(spawnSync('wc', ['-l', out], { encoding: 'utf8' }).stdout.trim().split(' ')[0]) : -1;
+      rows.push({ client: `GDAL ${gdal} ogr2ogr (OAPIF, PAGE_SIZE=1000) at ${mbit} Mbit/s`, way: gzip ? 'compressed (gzip, GDAL default)' : 'uncompressed (CPL_CURL_GZIP=NO)', features: lines, seconds, note: r.status === 0 ? undefined : r.stderr.slice(-200) });
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return rows;
+  });
+}
+
+/**
+ * QGIS 3.22's OAPIF provider reading `collection` within `spat` (a filter rectangle, sent as bbox)
+ * through a proxy throttled to `mbit`. Qt always sends Accept-Encoding and inflates gzip itself, so
+ * "uncompressed" is a server started without compression; a fresh server (and proxy) for each.
+ */
+export async function throttledQgis(start: StartServer, collection: string, spat: number[], mbit: number, timeoutMs = 600_000): Promise<LoadRow[]> {
+  const rows: LoadRow[] = [];
+  for (const compression of [true, false]) {
+    process.stderr.write(`QGIS at ${mbit} Mbit/s, ${compression ? 'gzip' : 'uncompressed'}\n`);
+    // Without restrictToRequestBBOX, QGIS 3.22 downloads the whole layer and filters the rectangle in its cache.
+    const r = await throttled(start, compression, mbit, (base) => qgis(`url='${base}' typename='${collection}' restrictToRequestBBOX='1'`, 'OAPIF', timeoutMs, spat));
+    rows.push({ client: `QGIS 3.22 (OAPIF) at ${mbit} Mbit/s`, way: compression ? 'compressed (gzip, Qt default)' : 'uncompressed (server --no-compression)', features: r.features, seconds: r.seconds, note: r.error });
   }
   return rows;
 }

@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cpuSeconds, freePort, sequentialPaging, startServer } from './uncached.js';
-import { hasOgr, hasQgis, qgisLoads, throttledGdal, type LoadRow } from './qgis-load.js';
+import { hasOgr, hasQgis, qgisLoads, throttledGdal, throttledQgis, type LoadRow, type StartServer } from './qgis-load.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -237,13 +237,15 @@ async function benchScale(scale: number, rows: Row[], notes: string[]): Promise<
       const peer = qgisServer && args.includes('--qgis-peer-load') ? { name: 'QGIS Server', base: qgisServer[1] } : undefined;
       for (const row of await qgisLoads(oursBase, 'points_prelevement', peer)) loadRows.push({ scale, ...row });
     }
-    if (GROUPS.has('throttle') && hasOgr()) {
+    if (GROUPS.has('throttle')) {
       // A département-sized extent (Gironde and Landes): a whole-layer read at 20 Mbit/s would take minutes uncompressed.
-      const start = async (baseUrl: string) => {
-        const s = await startServer(dataDir, ['--workers', '1', '--base-url', baseUrl]);
+      const extent = [-1.5, 43.5, 0.5, 45.5];
+      const start: StartServer = async (baseUrl, { compression }) => {
+        const s = await startServer(dataDir, ['--workers', '1', '--base-url', baseUrl, ...(compression ? [] : ['--no-compression'])]);
         return { port: Number(new URL(s.base).port), stop: async () => { s.server.kill('SIGTERM'); await new Promise((r) => s.server.once('exit', r)); } };
       };
-      for (const row of await throttledGdal(start, 'points_prelevement', [-1.5, 43.5, 0.5, 45.5], THROTTLE_MBIT)) loadRows.push({ scale, ...row });
+      if (hasOgr()) for (const row of await throttledGdal(start, 'points_prelevement', extent, THROTTLE_MBIT)) loadRows.push({ scale, ...row });
+      if (hasQgis()) for (const row of await throttledQgis(start, 'points_prelevement', extent, THROTTLE_MBIT)) loadRows.push({ scale, ...row });
     }
     notes.push(`scale ${scale}: our server (primary + workers) RSS ${rssBefore.toFixed(0)} MiB after start, ${rssTotal(server.pid!).toFixed(0)} MiB after the run; data ${(dirSize(dataDir) / 1048576).toFixed(0)} MiB on disk`);
   } finally {
@@ -314,7 +316,8 @@ Sequential paging as QGIS does it (follow \`next\` from offset 0, \`limit=1000\`
 ${pagingRows.map((r) => `| ${r.scale} | ${r.target} | ${r.pages} | ${r.first.toFixed(0)} | ${r.middle.toFixed(0)} | ${r.last.toFixed(0)} |`).join('\n')}
 
 Loading the whole layer \`points_prelevement\` in a GIS client, every way it can (one run each; the
-throttled rows read the features of an extent over Gironde and Landes through a ${THROTTLE_MBIT} Mbit/s proxy):
+throttled rows read the features of an extent over Gironde and Landes through a ${THROTTLE_MBIT} Mbit/s proxy; GDAL
+turns gzip off itself, QGIS always asks for it, so its uncompressed row is a server started with \`--no-compression\`):
 
 | scale | client | way | features | seconds |
 |---|---|---|---|---|
