@@ -21,7 +21,7 @@ import { describeLocation, isRemote } from './server/storage/location.js';
 import { activateVersion, publishDirectory, type Verification } from './server/storage/manifest.js';
 import { publishBuild } from './collections/publish.js';
 import { AccessConfigError, ClusterStore, loadAccessConfig, registerAccessCommands, serveClusterRateLimits, withAccess, type AccessConfig } from './server/auth/index.js';
-import type { BuildProgress } from './collections/build.js';
+import { rebuildTileSidecars, type BuildProgress } from './collections/build.js';
 import { buildDefaultDataset, datasetPresent } from './collections/dataset.js';
 import { collections } from './collections/definitions/index.js';
 import { SERVICE_INFO } from './collections/service.js';
@@ -208,6 +208,19 @@ program.command('build-columns')
       const started = performance.now();
       const { columns, features } = await writeColumnsSidecar(resolve(file));
       logger.info({ file, features, columns: columns.length, seconds: Math.round(performance.now() - started) / 1000 }, 'column sidecar written');
+    }
+  });
+
+program.command('build-tiles')
+  .description('write (or rewrite) the tile pre-aggregates <file>.tiles (and <file>.tiles-<property>-<value> of the latest value) of collection files')
+  .argument('<files...>', 'local .fgb files of the collections (found by file name)')
+  .action(async (files: string[]) => {
+    for (const file of files) {
+      const definition = collections.find((c) => c.source === basename(file));
+      if (!definition) throw new Error(`${file}: no collection has this file name`);
+      const started = performance.now();
+      const points = await rebuildTileSidecars(resolve(file), definition);
+      logger.info({ file, points, seconds: Math.round(performance.now() - started) / 1000 }, points ? 'tile pre-aggregates written' : 'no tile pre-aggregates for this collection');
     }
   });
 

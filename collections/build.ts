@@ -7,8 +7,9 @@ import { FlatGeobufWriter, type ColumnSpec } from '../server/providers/flatgeobu
 import { columnSpecs } from '../server/query/property-types.js';
 import { writeColumnsSidecar } from '../server/providers/flatgeobuf/columns-build.js';
 import type { Geometry } from 'geojson';
-import type { CollectionDefinition } from '../server/types.js';
-import { PreAggregateBuilder, type PreAggregateSpec } from '../server/tiles/index.js';
+import { batchesOf, type CollectionDefinition } from '../server/types.js';
+import { FlatGeobufProvider } from '../server/providers/flatgeobuf/provider.js';
+import { PreAggregateBuilder, viewSidecar, type PreAggregateSpec } from '../server/tiles/index.js';
 import { TILE_PRE_AGGREGATES } from './tiles.js';
 
 /** A record to write: a GeoJSON geometry when given (polygons), else a point from lon/lat. */
@@ -64,6 +65,57 @@ class TemporalExtent {
   }
 }
 
+/** The tile pre-aggregates of one file: `<file>.tiles`, and the view of the latest value when the spec asks for it. */
+export class TileSidecars {
+  private all: PreAggregateBuilder;
+  // The rows of the largest value seen so far (a larger one starts again: none of its rows came before).
+  private latest: { value: number; builder: PreAggregateBuilder } | null = null;
+
+  constructor(private spec: PreAggregateSpec) {
+    this.all = new PreAggregateBuilder(spec);
+  }
+
+  add(lon: number, lat: number, properties: Record<string, unknown>, id: string): void {
+    this.all.add(lon, lat, properties, id);
+    const key = this.spec.latestOf;
+    const value = key === undefined ? NaN : Number(properties[key] ?? NaN);
+    if (!Number.isFinite(value)) return;
+    if (!this.latest || value > this.latest.value) this.latest = { value, builder: new PreAggregateBuilder({ ...this.spec, latestOf: undefined }) };
+    if (value === this.latest.value) this.latest.builder.add(lon, lat, properties, id);
+  }
+
+  /** Writes the sidecars of `path` (complete), each through a temporary name. */
+  write(path: string): void {
+    this.all.write(`${path}.tiles`, path);
+    if (this.latest) this.latest.builder.write(viewSidecar(path, { property: this.spec.latestOf!, value: this.latest.value }), path);
+  }
+}
+
+/**
+ * Rewrites the tile pre-aggregates of an existing file of `definition` (data built before, or copied
+ * without them): one pass over its points. Returns the number of points.
+ */
+export async function rebuildTileSidecars(path: string, definition: CollectionDefinition, spec = TILE_PRE_AGGREGATES[definition.id]): Promise<number> {
+  if (!spec || definition.geometryType !== 'Point') return 0;
+  const provider = await FlatGeobufProvider.open(path, { idProperties: definition.idProperties, columns: false });
+  try {
+    const tiles = new TileSidecars(spec);
+    const wanted = [spec.sumProperty, spec.latestOf].filter((p): p is string => p !== undefined);
+    let n = 0;
+    for await (const batch of batchesOf(provider, undefined, undefined, { properties: wanted })) {
+      for (const f of batch) {
+        if (f.geometry?.type !== 'Point') continue;
+        tiles.add(f.geometry.coordinates[0], f.geometry.coordinates[1], f.properties, f.id);
+        n++;
+      }
+    }
+    tiles.write(path);
+    return n;
+  } finally {
+    await provider.close();
+  }
+}
+
 export async function writeCollection(path: string, input: BuildInput, progress?: BuildProgress): Promise<number> {
   const { definition } = input;
   const writer = new FlatGeobufWriter(path, {
@@ -73,7 +125,7 @@ export async function writeCollection(path: string, input: BuildInput, progress?
   });
   const temporal = new TemporalExtent(definition);
   const spec = input.tiles === undefined ? TILE_PRE_AGGREGATES[definition.id] : input.tiles;
-  const tiles = spec && definition.geometryType === 'Point' ? new PreAggregateBuilder(spec) : null;
+  const tiles = spec && definition.geometryType === 'Point' ? new TileSidecars(spec) : null;
   progress?.start(definition.id, input.estimate ?? 0);
   try {
     let n = 0;
@@ -90,7 +142,7 @@ export async function writeCollection(path: string, input: BuildInput, progress?
     writer.finish({ metadata: temporalExtent ? { temporalExtent } : undefined });
     // Column statistics and indexes for counts and selective filters (server/providers/flatgeobuf/columns.ts).
     await writeColumnsSidecar(path);
-    tiles?.write(`${path}.tiles`, path);
+    tiles?.write(path);
     return n;
   } catch (error) {
     writer.abort();
@@ -110,7 +162,7 @@ export async function buildCollections(outDir: string, inputs: BuildInput[], pro
     for (const input of inputs) {
       counts[input.definition.id] = await writeCollection(join(staging, input.definition.source), input, progress);
     }
-    // Sidecars (.ids, .cols, .tiles) first, so that a reader opening a new .fgb finds its matching id index, columns and tiles.
+    // Sidecars (.ids, .cols, .tiles, .tiles-…) first, so that a reader opening a new .fgb finds its matching id index, columns and tiles.
     const files = readdirSync(staging).sort((a, b) => Number(!b.endsWith('.fgb')) - Number(!a.endsWith('.fgb')));
     for (const file of files) renameSync(join(staging, file), join(outDir, file));
     return counts;

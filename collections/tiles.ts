@@ -19,3 +19,5 @@ const MAX_ZOOM = 12;
 export const TILE_PRE_AGGREGATES: Record<string, PreAggregateSpec> = Object.fromEntries(
   ['chroniques', 'ouvrages', 'points_prelevement', 'volumes_communes', 'volumes_epci'].map((id) => [id, { maxZoom: MAX_ZOOM, sumProperty: TILE_SUM_PROPERTY[id] }]),
 );
+/** The map shows the chroniques of the latest year (collections/style.ts): their dense tiles get clusters of their own. */
+TILE_PRE_AGGREGATES.chroniques.latestOf = 'annee';

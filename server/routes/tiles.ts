@@ -25,7 +25,7 @@ import { mapPage, styleDocument, STYLE_MEDIA_TYPE, type MapSelector, type MapVie
 import { MAP_JS } from './map-client.js';
 import {
   polygonBoxKeeper, bufferedTileBounds, cellsOf, clustersOnly, DEFAULT_MAX_FEATURES, getTileMatrixSet, PreAggregateCache, TilePool, MVT_MEDIA_TYPE, tileJson, tileMatrixSetsList, tilesetDocument, tilesetsList,
-  TILES_CONFORMANCE, TILING_SCHEME_REL, validTile, type TileLayerInfo, type TileLayerInput, type TileMatrixSet,
+  TILES_CONFORMANCE, TILING_SCHEME_REL, validTile, type PreAggregateView, type TileLayerInfo, type TileLayerInput, type TileMatrixSet,
 } from '../tiles/index.js';
 
 export type { Choropleth, MapSelector, MapView, StyleLayer } from './map.js';
@@ -143,6 +143,26 @@ export const TILE_READ_BUDGET = 20_000;
 
 const queryables = (d: CollectionDefinition) => d.properties.filter((p) => p.queryable !== false).map((p) => p.name);
 
+/**
+ * The one (property, value) these conditions restrict a layer to, if that is all they do: one value of
+ * one property, or a datetime within one calendar year of a year-valued collection (only that year meets
+ * it). Undefined otherwise. What a view sidecar of the pre-aggregates may answer.
+ */
+export function viewOf(where: QueryConditions): PreAggregateView | undefined {
+  if (where.filter) return undefined;
+  const equals = Object.entries(where.equals ?? {});
+  const temporal = where.definition.temporal;
+  if (where.datetime) {
+    const { start, end } = where.datetime;
+    if (equals.length || temporal?.kind !== 'year' || temporal.end || start === null || end === null) return undefined;
+    const year = new Date(start).getUTCFullYear();
+    return year === new Date(end).getUTCFullYear() ? { property: temporal.start, value: year } : undefined;
+  }
+  if (equals.length !== 1 || equals[0][1].length !== 1) return undefined;
+  const value = equals[0][1][0];
+  return typeof value === 'string' || typeof value === 'number' ? { property: equals[0][0], value } : undefined;
+}
+
 export function tilesPart(options: TilesOptions = {}): ApiPart {
   const minZoom = options.minZoom ?? 0;
   const maxZoom = options.maxZoom ?? 16;
@@ -225,7 +245,8 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
    */
   async function layerPredicates(collections: ServedCollection[], params: Record<string, string>, dataset: boolean, z: number) {
     const interval = parseDatetime(params.datetime);
-    const out: { collection: ServedCollection; predicate: FeaturePredicate | undefined; where?: QueryConditions; properties?: string[] }[] = [];
+    // `exact`: the predicate tests exactly `where` (no custom filter function, no fixed CQL2 of a dataset layer).
+    const out: { collection: ServedCollection; predicate: FeaturePredicate | undefined; where?: QueryConditions; exact: boolean; properties?: string[] }[] = [];
     for (const c of collections) {
       const d = c.definition;
       if (dataset) {
@@ -245,7 +266,8 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
         ...(Object.keys(equals).length ? { equals } : {}),
         ...(parsed ? { filter: parsed.ast, filterCrs: parsed.crs } : {}),
       };
-      out.push({ collection: c, predicate, where: predicate && Object.keys(where).length > 1 ? where : undefined, properties: dataset ? carried(d.id) : undefined });
+      const exact = !options.filter && !(dataset && datasetLayer.get(d.id)?.filter);
+      out.push({ collection: c, predicate, where: predicate && Object.keys(where).length > 1 ? where : undefined, exact, properties: dataset ? carried(d.id) : undefined });
     }
     return out;
   }
@@ -266,8 +288,10 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
       for await (const batch of batchesOf(collection.provider, bbox, predicate, { properties, where, wholeUpTo, ...hints })) batches.push(batch);
       return batches.flat();
     };
-    const inputs = await Promise.all(layers.map(async ({ collection, predicate, where, properties }): Promise<TileLayerInput> => {
-      const cells = predicate ? null : await preAggregated(collection, tms, z, row, col, sumProperty);
+    const inputs = await Promise.all(layers.map(async ({ collection, predicate, where, exact, properties }): Promise<TileLayerInput> => {
+      // Unfiltered: the collection's pre-aggregates; restricted to one value a view sidecar may hold (the latest year).
+      const view = predicate ? (exact && where ? viewOf(where) : undefined) : null;
+      const cells = view === undefined ? null : await preAggregated(collection, tms, z, row, col, sumProperty, view ?? undefined);
       if (cells) return { name: collection.definition.id, features: [], cells };
       // Geometry, id and the summed property first: a dense point layer becomes clusters, which need
       // nothing else (most of a low-zoom tile's cost is decoding properties); otherwise read it whole
@@ -290,10 +314,10 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
    * every feature); null when there are none for this data version, zoom or summed property, or when
    * the tile is not dense (then its points are drawn one by one, from the data).
    */
-  async function preAggregated(collection: ServedCollection, tms: TileMatrixSet, z: number, row: number, col: number, sumProperty: string | undefined) {
+  async function preAggregated(collection: ServedCollection, tms: TileMatrixSet, z: number, row: number, col: number, sumProperty: string | undefined, view?: PreAggregateView) {
     const { provider, definition } = collection;
     if (definition.geometryType !== 'Point' || !('location' in provider) || typeof provider.location !== 'string') return null;
-    const agg = await preAggregates.get(provider.location, (await provider.stats()).version);
+    const agg = await preAggregates.get(provider.location, (await provider.stats()).version, view);
     if (!agg?.covers(tms.id, z) || (sumProperty !== undefined && agg.sumProperty !== sumProperty)) return null;
     if (agg.count(tms.id, z, row, col) <= DEFAULT_MAX_FEATURES) return null;
     // A damaged sidecar is not an error of the request: the data answers.

@@ -23,6 +23,19 @@ export interface PreAggregateSpec {
   sumProperty?: string;
   /** Zooms 0..maxZoom of every tile matrix set get pre-aggregated clusters. */
   maxZoom: number;
+  /**
+   * Also the features holding the largest value of this numeric property (a map's latest year), in a
+   * sidecar of their own (viewSidecar): a tile restricted to exactly that value reads it.
+   */
+  latestOf?: string;
+}
+
+/** A restriction of a layer to one value of one property, as a view sidecar answers it. */
+export interface PreAggregateView { property: string; value: string | number }
+
+/** The sidecar of the features of `dataPath` whose `property` equals `value`. */
+export function viewSidecar(dataPath: string, view: PreAggregateView): string {
+  return `${dataPath}.tiles-${encodeURIComponent(view.property)}-${encodeURIComponent(String(view.value))}`;
 }
 
 /** Owned points of one tile, per occupied cell of the CELL_GRID × CELL_GRID grid (row-major order). */
@@ -231,9 +244,8 @@ export class PreAggregates {
     }
   }
 
-  /** The sidecar of dataPath when it exists and was computed from this very data file; else null. */
-  static async open(dataPath: string): Promise<PreAggregates | null> {
-    const path = `${dataPath}.tiles`;
+  /** The sidecar of dataPath (or its view's) when it exists and was computed from this very data file; else null. */
+  static async open(dataPath: string, path = `${dataPath}.tiles`): Promise<PreAggregates | null> {
     let handle;
     try { handle = await open(path, 'r'); } catch { return null; }
     try {
@@ -284,21 +296,23 @@ export class PreAggregates {
 export class PreAggregateCache {
   private open = new Map<string, { key: string; value: Promise<PreAggregates | null> }>();
 
-  get(location: string, dataVersion: string): Promise<PreAggregates | null> {
+  /** The sidecar of the data at `location` (of its `view`, when given). */
+  get(location: string, dataVersion: string, view?: PreAggregateView): Promise<PreAggregates | null> {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) return Promise.resolve(null);
+    const path = view ? viewSidecar(location, view) : `${location}.tiles`;
     let sidecar: string;
     try {
-      const s = statSync(`${location}.tiles`);
+      const s = statSync(path);
       sidecar = `${s.size}-${s.mtimeMs}`;
     } catch {
-      this.open.delete(location);
+      this.open.delete(path);
       return Promise.resolve(null);
     }
     const key = `${dataVersion}|${sidecar}`;
-    let entry = this.open.get(location);
+    let entry = this.open.get(path);
     if (entry?.key !== key) {
-      entry = { key, value: PreAggregates.open(location) };
-      this.open.set(location, entry);
+      entry = { key, value: PreAggregates.open(location, path) };
+      this.open.set(path, entry);
     }
     return entry.value;
   }

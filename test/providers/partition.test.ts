@@ -98,4 +98,21 @@ describe('partitioned files', () => {
     assert.ok(indices.length > 100);
     assert.equal(indices[indices.length - 1] - indices[0] + 1, indices.length, 'contiguous');
   });
+
+  it('a few matches in a large box (their leaf boxes tested, no R-tree search) or many in a small one: the plain scan\'s features', async () => {
+    const rnd = random(3);
+    const definition = { ...suiteDefinition, id: 'parts', idProperties: ['code'] };
+    for (let k = 0; k < 12; k++) {
+      const size = k % 2 ? 12 : 0.5 + rnd() * 2;
+      const [x, y] = [-6 + rnd() * 10, 41 + rnd() * 8];
+      const bbox = { minX: x, minY: y, maxX: x + size, maxY: y + size };
+      const usage = USAGES[k % 3];
+      const predicate = withNeeds((f: Feature) => f.properties.annee === 2016 && f.properties.usage === usage, ['annee', 'usage'], false);
+      const hinted: string[] = [];
+      for await (const batch of batchesOf(provider, bbox, predicate, { where: { definition, equals: { annee: [2016], usage: [usage] } } })) hinted.push(...batch.map((f) => f.id));
+      const plain: string[] = [];
+      for await (const batch of batchesOf(provider, bbox, predicate)) plain.push(...batch.map((f) => f.id));
+      assert.deepEqual(hinted, plain, JSON.stringify(bbox));
+    }
+  });
 });

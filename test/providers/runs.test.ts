@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileRangeSource, type RangeSource } from '../../server/providers/range-client.js';
-import { readLayout, type FileLayout } from '../../server/providers/flatgeobuf/format.js';
+import { estimateHits, positionsInBox, readLayout, searchIndex, type FileLayout } from '../../server/providers/flatgeobuf/format.js';
 import { LOCAL_RUNS, readRuns, type RunOptions } from '../../server/providers/flatgeobuf/runs.js';
 import { FlatGeobufProvider } from '../../server/providers/flatgeobuf/provider.js';
 import { batchesOf, withNeeds, type Feature } from '../../server/types.js';
@@ -74,6 +74,20 @@ describe('reads by position (runs)', () => {
     const wide = new Counting(source);
     for await (const run of readRuns(wide, source, layout, every10th, { ...LOCAL_RUNS, gapBytes: 1 << 20, maxRunFeatures: 1024 })) void run;
     assert.equal(wide.reads, 1, 'gaps read through: one read');
+  });
+
+  it('estimateHits bounds the R-tree search from above; positionsInBox keeps exactly the searched positions', async () => {
+    const rnd = random(21);
+    for (let k = 0; k < 30; k++) {
+      const [x, y, size] = [-6 + rnd() * 12, 41 + rnd() * 9, rnd() * 6];
+      const rect = { minX: x, minY: y, maxX: x + size, maxY: y + size };
+      const hits = await searchIndex(source, layout, rect);
+      const estimate = await estimateHits(source, layout, rect);
+      assert.ok(estimate >= hits.length && estimate <= hits.length + 16 * 64 + 16 * (hits.length + 1), `${estimate} for ${hits.length} hits`);
+      const some = Uint32Array.from({ length: FEATURES }, (_, i) => i).filter((i) => i % (1 + (k % 5)) === 0);
+      const inside = new Set(hits);
+      assert.deepEqual([...await positionsInBox(source, layout, some, rect)], [...some].filter((i) => inside.has(i)));
+    }
   });
 
   it('repeated positions are read once each time they are asked', async () => {

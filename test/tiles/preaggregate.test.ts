@@ -11,7 +11,9 @@ import type { Express } from 'express';
 import { buildCollections } from '../../collections/build.js';
 import { createApp, defaultParts } from '../../server/app.js';
 import { openCatalog, type Catalog } from '../../server/catalog.js';
-import { cellsOf, clustersOnly, DEFAULT_MAX_FEATURES, encodeTile, lonLatToTile, PreAggregates, TilePool, type TileMatrixSetId } from '../../server/tiles/index.js';
+import { cellsOf, clustersOnly, DEFAULT_MAX_FEATURES, encodeTile, lonLatToTile, PreAggregates, TilePool, viewSidecar, type TileMatrixSetId } from '../../server/tiles/index.js';
+import { rebuildTileSidecars } from '../../collections/build.js';
+import { viewOf } from '../../server/routes/tiles.js';
 import { CITIES, fixtureDefinition } from '../fixtures.js';
 import { assertSameTile, layerFeatures, rng } from './helpers.js';
 
@@ -61,6 +63,9 @@ before(async () => {
   for (const f of ['sites.fgb', 'sites.fgb.ids']) copyFileSync(join(withSidecar, f), join(root, 'damaged', f));
   const sidecar = readFileSync(join(withSidecar, 'sites.fgb.tiles'));
   writeFileSync(join(root, 'damaged', 'sites.fgb.tiles'), sidecar.subarray(0, 12 + sidecar.readUInt32LE(8) + 100));
+  // With the view of the latest year (2021) too.
+  await buildCollections(join(root, 'view'), [{ definition: fixtureDefinition, records: records(1), tiles: { ...SPEC, latestOf: 'annee' } }]);
+  apps.view = await serve(join(root, 'view'), 0);
   apps.damaged = await serve(join(root, 'damaged'), 0);
   apps.with = await serve(withSidecar, 1);
   apps.without = await serve(without, 0);
@@ -169,6 +174,65 @@ test('the worker pool encodes byte for byte what the event loop encodes; dense l
   } finally {
     await pool.close();
   }
+});
+
+test('the latest year has pre-aggregates of its own: its dense tiles equal the tiles from the data; other years read the data', async () => {
+  const data = join(root, 'view', 'sites.fgb');
+  const sidecar = viewSidecar(data, { property: 'annee', value: 2021 });
+  assert.ok(existsSync(sidecar));
+  assert.ok(!existsSync(viewSidecar(data, { property: 'annee', value: 2020 })));
+  const agg = (await PreAggregates.open(data, sidecar))!;
+  const tiles = denseTiles(agg);
+  assert.ok(tiles.length >= 4, `${tiles.length} dense tiles of 2021`);
+  for (const [tms, z, row, col] of tiles) {
+    for (const query of ['datetime=2021-01-01/2021-12-31', 'datetime=2021-06-01/2021-06-30', 'annee=2021']) {
+      const path = `/collections/sites/tiles/${tms}/${z}/${row}/${col}?${query}`;
+      const a = await mvt(apps.view, path);
+      const b = await mvt(apps.without, path);
+      assertSameTile(a.body, b.body, 'sites', path);
+      const counts = layerFeatures(a.body, 'sites').reduce((n, f) => n + Number(f.properties.point_count ?? 1), 0);
+      assert.equal(counts, agg.count(tms, z, row, col), `${path}: clusters add up to the year's points`);
+    }
+  }
+  // Conditions that are not exactly "annee = 2021" never use it.
+  for (const query of ['datetime=2020-01-01/2021-12-31', 'annee=2021&usage=IND', 'datetime=2020-01-01/2020-12-31']) {
+    const path = `/collections/sites/tiles/WebMercatorQuad/0/0/0?${query}`;
+    assert.ok((await mvt(apps.view, path)).body.equals((await mvt(apps.without, path)).body), path);
+  }
+});
+
+test('build-tiles rewrites the sidecars of an existing file: the same pre-aggregates as the build', async () => {
+  const dir = join(root, 'rebuilt');
+  mkdirSync(dir);
+  for (const f of ['sites.fgb', 'sites.fgb.ids']) copyFileSync(join(root, 'view', f), join(dir, f));
+  const points = await rebuildTileSidecars(join(dir, 'sites.fgb'), fixtureDefinition, { ...SPEC, latestOf: 'annee' });
+  assert.equal(points, N);
+  for (const [built, rebuilt] of [
+    [join(root, 'view', 'sites.fgb.tiles'), join(dir, 'sites.fgb.tiles')],
+    [viewSidecar(join(root, 'view', 'sites.fgb'), { property: 'annee', value: 2021 }), viewSidecar(join(dir, 'sites.fgb'), { property: 'annee', value: 2021 })],
+  ]) {
+    const a = (await PreAggregates.open(join(root, 'view', 'sites.fgb'), built))!;
+    const b = (await PreAggregates.open(join(dir, 'sites.fgb'), rebuilt))!;
+    for (const [tms, z, row, col] of denseTiles(a)) {
+      assert.equal(b.count(tms, z, row, col), a.count(tms, z, row, col));
+      const [ca, cb] = [await a.cells(tms, z, row, col), await b.cells(tms, z, row, col)];
+      assert.deepEqual([...cb.cell], [...ca.cell]);
+      assert.deepEqual([...cb.count], [...ca.count]);
+      ca.sum.forEach((v, i) => assert.ok(Math.abs(v - cb.sum[i]) <= 1e-6 * Math.max(1, Math.abs(v))));
+    }
+  }
+});
+
+test('viewOf: one value of one property, or one calendar year of a year-valued collection, nothing else', () => {
+  const definition = fixtureDefinition;
+  const year = (a: string, b: string) => ({ start: Date.parse(a), end: Date.parse(b) });
+  assert.deepEqual(viewOf({ definition, datetime: year('2021-01-01T00:00:00Z', '2021-12-31T23:59:59Z') }), { property: 'annee', value: 2021 });
+  assert.deepEqual(viewOf({ definition, equals: { usage: ['AEP'] } }), { property: 'usage', value: 'AEP' });
+  assert.equal(viewOf({ definition, datetime: year('2020-12-31T00:00:00Z', '2021-01-02T00:00:00Z') }), undefined);
+  assert.equal(viewOf({ definition, datetime: { start: Date.parse('2021-01-01T00:00:00Z'), end: null } }), undefined);
+  assert.equal(viewOf({ definition, equals: { usage: ['AEP', 'IRR'] } }), undefined);
+  assert.equal(viewOf({ definition, equals: { usage: ['AEP'], annee: [2021] } }), undefined);
+  assert.equal(viewOf({ definition, datetime: year('2021-01-01T00:00:00Z', '2021-12-31T23:59:59Z'), equals: { usage: ['AEP'] } }), undefined);
 });
 
 async function mvt(app: Express, path: string): Promise<{ body: Buffer }> {

@@ -92,20 +92,42 @@ function intersects(view: DataView, at: number, rect: Rect): boolean {
     view.getFloat64(at + 16, true) < rect.minX || view.getFloat64(at + 24, true) < rect.minY);
 }
 
+/** Leaf boxes of a search, 4 numbers (minX, minY, maxX, maxY) per hit, when the caller asks for them. */
+export type LeafBoxes = number[];
+
 /**
  * Indices (file order) of the features whose envelope intersects rect. Walks the tree level by
  * level reading each level's needed node ranges, coalesced, through the cached source.
  */
-/** Leaf boxes of a search, 4 numbers (minX, minY, maxX, maxY) per hit, when the caller asks for them. */
-export type LeafBoxes = number[];
-
 export async function searchIndex(source: RangeSource, layout: FileLayout, rect: Rect, boxes?: LeafBoxes): Promise<Uint32Array> {
+  const next: number[] = [];
+  const leafStart = layout.levelBounds[0]?.[0] ?? 0;
+  await walkIndex(source, layout, rect, 0, (view, at, pos) => {
+    next.push(pos - leafStart);
+    boxes?.push(view.getFloat64(at, true), view.getFloat64(at + 8, true), view.getFloat64(at + 16, true), view.getFloat64(at + 24, true));
+  });
+  return Uint32Array.from(next);
+}
+
+/**
+ * An upper bound of searchIndex's hits, from the level above the leaves (one node in nodeSize read):
+ * whether a search is worth it, for the R-tree's own view of where features are dense.
+ */
+export async function estimateHits(source: RangeSource, layout: FileLayout, rect: Rect): Promise<number> {
+  if (layout.levelBounds.length < 2) return layout.header.featuresCount;
+  let nodes = 0;
+  await walkIndex(source, layout, rect, 1, () => { nodes++; });
+  return nodes * layout.header.indexNodeSize;
+}
+
+/** Walks the tree from the root down to `stop` (0: leaves), calling `found` on each intersecting node there. */
+async function walkIndex(source: RangeSource, layout: FileLayout, rect: Rect, stop: number, found: (view: DataView, at: number, pos: number) => void): Promise<void> {
   const bounds = layout.levelBounds;
   const nodeSize = layout.header.indexNodeSize;
-  if (bounds.length === 0) return new Uint32Array(0);
+  if (bounds.length === 0) return;
   let ranges: [number, number][] = [[0, 1]];
-  for (let level = bounds.length - 1; level >= 0; level--) {
-    const isLeaf = level === 0;
+  for (let level = bounds.length - 1; level >= stop; level--) {
+    const last = level === stop;
     const next: number[] = [];
     for (const [start, end] of ranges) {
       const bytes = await source.read(layout.indexOffset + start * NODE_ITEM_BYTES, (end - start) * NODE_ITEM_BYTES);
@@ -114,23 +136,47 @@ export async function searchIndex(source: RangeSource, layout: FileLayout, rect:
       for (let pos = start; pos < end; pos++) {
         const at = (pos - start) * NODE_ITEM_BYTES;
         if (!intersects(view, at, rect)) continue;
-        if (isLeaf) {
-          next.push(pos - bounds[0][0]);
-          boxes?.push(view.getFloat64(at, true), view.getFloat64(at + 8, true), view.getFloat64(at + 16, true), view.getFloat64(at + 24, true));
-          continue;
-        }
+        if (last) { found(view, at, pos); continue; }
         const child = Number(view.getBigUint64(at + 32, true));
         // A child outside the level below is garbage in the tree, not a node to read.
         if (child < bounds[level - 1][0] || child >= bounds[level - 1][1]) throw new Error(`corrupt index (node ${pos} points to ${child})`);
         next.push(child);
       }
     }
-    if (isLeaf) return Uint32Array.from(next);
+    if (last) return;
     const childEnd = bounds[level - 1][1];
     ranges = coalesce(next.map((first) => [first, Math.min(first + nodeSize, childEnd)] as [number, number]));
-    if (ranges.length === 0) return new Uint32Array(0);
+    if (ranges.length === 0) return;
   }
-  return new Uint32Array(0);
+}
+
+/**
+ * The positions (sorted) whose leaf box intersects rect (and passes keep): the R-tree search turned
+ * around, for a few positions known by other means (a selective column mask) in a large area. Leaves
+ * are read in windows of at most 4,096, one read each.
+ */
+export async function positionsInBox(source: RangeSource, layout: FileLayout, positions: Uint32Array, rect: Rect,
+  keep?: (minX: number, minY: number, maxX: number, maxY: number) => boolean): Promise<Uint32Array> {
+  const leafStart = layout.levelBounds[0]?.[0] ?? 0;
+  const out: number[] = [];
+  let i = 0;
+  while (i < positions.length) {
+    let j = i;
+    while (j + 1 < positions.length && positions[j + 1] - positions[i] < 4096) j++;
+    const from = positions[i];
+    const length = (positions[j] - from + 1) * NODE_ITEM_BYTES;
+    const bytes = await source.read(layout.indexOffset + (leafStart + from) * NODE_ITEM_BYTES, length);
+    if (bytes.length !== length) throw new Error(`truncated index (leaves ${from}-${positions[j]})`);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let k = i; k <= j; k++) {
+      const at = (positions[k] - from) * NODE_ITEM_BYTES;
+      if (!intersects(view, at, rect)) continue;
+      if (keep && !keep(view.getFloat64(at, true), view.getFloat64(at + 8, true), view.getFloat64(at + 16, true), view.getFloat64(at + 24, true))) continue;
+      out.push(positions[k]);
+    }
+    i = j + 1;
+  }
+  return Uint32Array.from(out);
 }
 
 /** Merges sorted-or-not node ranges that touch or nearly touch (fewer, larger reads). */

@@ -2,7 +2,7 @@
 import { withNeeds, type Feature, type FeaturePredicate, type Provider, type ProviderQuery, type ProviderResult, type ProviderStats, type QueryConditions, type Rect, type ScanOptions } from '../../types.js';
 import { CachedRangeSource, openRangeSource, type RangeSource } from '../range-client.js';
 import { parseLocation } from '../../storage/location.js';
-import { checkFeatureSpan, checkFeatureTables, decodeFeature, featureOffsets, readLayout, searchIndex, type DecodeOptions, type FileLayout, type LeafBoxes } from './format.js';
+import { checkFeatureSpan, checkFeatureTables, decodeFeature, estimateHits, featureOffsets, positionsInBox, readLayout, searchIndex, type DecodeOptions, type FileLayout, type LeafBoxes } from './format.js';
 import { checkLayout } from './validate.js';
 import { asDataFileError, DataFileError } from '../data-error.js';
 import { envelopeOf } from '../../cql2/geometry.js';
@@ -240,6 +240,15 @@ export class FlatGeobufProvider implements Provider {
   private async *unguardedBatches(bbox?: Rect, predicate?: FeaturePredicate, options: ScanOptions = {}): AsyncIterable<Feature[]> {
     if (bbox && !this.indexed) { predicate = inBbox(bbox, predicate); bbox = undefined; }
     const all = this.layout.header.featuresCount;
+    // Conditions the column sidecar answers: only their candidates are read (the predicate still tests them).
+    const mask = predicate && options.where ? await this.columnsMask(options.where) : undefined;
+    // Fewer matches in the whole file than the R-tree has in the box (seen from the level above its
+    // leaves): their leaf boxes are tested instead of searching (a map's one-year layer over a dense area).
+    if (mask && bbox && this.maskCount(mask) < await estimateHits(this.source, this.layout, bbox)) {
+      const positions = await positionsInBox(this.source, this.layout, matchingPositions(mask), bbox, options.keepBox);
+      yield* this.indexBatches(positions, this.scanMode(predicate, options, positions.length));
+      return;
+    }
     let hits: Uint32Array | null = null;
     if (bbox) {
       const hinted = options.keepBox !== undefined || (options.sample !== undefined && !predicate);
@@ -247,8 +256,6 @@ export class FlatGeobufProvider implements Provider {
       hits = await searchIndex(this.source, this.layout, bbox, boxes);
       if (boxes) hits = thin(hits, boxes, options.keepBox, predicate ? undefined : options.sample);
     }
-    // Conditions the column sidecar answers: only their candidates are read (the predicate still tests them).
-    const mask = predicate && options.where ? await this.columnsMask(options.where) : undefined;
     let positions = hits;
     if (mask) {
       const matching = matchingPositions(mask, hits ?? undefined);
@@ -273,6 +280,14 @@ export class FlatGeobufProvider implements Provider {
     if (options.shareGeometry) project = { ...(project ?? this.decodeOptions), memo: {} };
     return predicate || project ? { predicate, full: true, project } : undefined;
   }
+
+  /** Matches of a mask, counted once per mask. */
+  private maskCount(mask: Uint8Array): number {
+    let n = this.maskCounts.get(mask);
+    if (n === undefined) this.maskCounts.set(mask, (n = countMatches(mask)));
+    return n;
+  }
+  private maskCounts = new WeakMap<Uint8Array, number>();
 
   /** The sidecar's mask of `where` (1: may match), or undefined when it answers none of it. */
   private columnsMask(where: QueryConditions): Promise<Uint8Array | undefined> {
