@@ -25,7 +25,7 @@ import { mapPage, styleDocument, STYLE_MEDIA_TYPE, type MapSelector, type MapVie
 import { MAP_JS } from './map-client.js';
 import {
   polygonBoxKeeper, bufferedTileBounds, cellsOf, clustersOnly, DEFAULT_MAX_FEATURES, getTileMatrixSet, PreAggregateCache, TilePool, MVT_MEDIA_TYPE, tileJson, tileMatrixSetsList, tilesetDocument, tilesetsList,
-  TILES_CONFORMANCE, TILING_SCHEME_REL, validTile, type PreAggregateView, type TileLayerInfo, type TileLayerInput, type TileMatrixSet,
+  TILES_CONFORMANCE, TILING_SCHEME_REL, validTile, viewOf, type PreAggregateView, type TileLayerInfo, type TileLayerInput, type TileMatrixSet,
 } from '../tiles/index.js';
 
 export type { Choropleth, MapSelector, MapView, StyleLayer } from './map.js';
@@ -142,26 +142,6 @@ function unionExtent(extents: (Rect | null)[]): Rect | null {
 export const TILE_READ_BUDGET = 20_000;
 
 const queryables = (d: CollectionDefinition) => d.properties.filter((p) => p.queryable !== false).map((p) => p.name);
-
-/**
- * The one (property, value) these conditions restrict a layer to, if that is all they do: one value of
- * one property, or a datetime within one calendar year of a year-valued collection (only that year meets
- * it). Undefined otherwise. What a view sidecar of the pre-aggregates may answer.
- */
-export function viewOf(where: QueryConditions): PreAggregateView | undefined {
-  if (where.filter) return undefined;
-  const equals = Object.entries(where.equals ?? {});
-  const temporal = where.definition.temporal;
-  if (where.datetime) {
-    const { start, end } = where.datetime;
-    if (equals.length || temporal?.kind !== 'year' || temporal.end || start === null || end === null) return undefined;
-    const year = new Date(start).getUTCFullYear();
-    return year === new Date(end).getUTCFullYear() ? { property: temporal.start, value: year } : undefined;
-  }
-  if (equals.length !== 1 || equals[0][1].length !== 1) return undefined;
-  const value = equals[0][1][0];
-  return typeof value === 'string' || typeof value === 'number' ? { property: equals[0][0], value } : undefined;
-}
 
 export function tilesPart(options: TilesOptions = {}): ApiPart {
   const minZoom = options.minZoom ?? 0;

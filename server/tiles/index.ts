@@ -13,7 +13,7 @@ import {
 export * from './matrix-sets.js';
 export { encodeTile, polygonBoxKeeper, TILE_BUFFER, TILE_EXTENT, type EncodeOptions, type TileLayerInput } from './encode.js';
 export { cellsOf, clustersOnly, DEFAULT_MAX_BYTES, DEFAULT_MAX_FEATURES, type CellInput } from './thin.js';
-export { PreAggregateBuilder, PreAggregateCache, PreAggregates, viewSidecar, type PreAggregateSpec, type PreAggregateView, type TileCells } from './preaggregate.js';
+export { PreAggregateBuilder, PreAggregateCache, PreAggregates, viewOf, viewSidecar, type PreAggregateSpec, type PreAggregateView, type TileCells } from './preaggregate.js';
 export { defaultTileWorkers, TilePool } from './pool.js';
 
 const CONF = 'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf';

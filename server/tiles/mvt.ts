@@ -1,6 +1,7 @@
 // Mapbox Vector Tile 2.1 writer for geojson-vt's tile features, on pbf's PbfWriter. It replaces
 // vt-pbf's writer, whose value dictionary (an object keyed by "type:value" strings) took most of the
-// encoding time of attribute-rich tiles: values are looked up here in one Map per value type.
+// encoding time of attribute-rich tiles: here strings are looked up in a Map (after the key's last
+// value), small integers in an array, and other numbers are written without looking up.
 import { PbfWriter } from 'pbf';
 
 /** A geojson-vt tile feature: 1 point (geometry: points), 2 line, 3 polygon (geometry: rings). */
@@ -19,13 +20,15 @@ export interface MvtLayer {
 }
 
 type Value = string | number | boolean;
+/** Integers below this are kept once in a layer's values. */
+const SMALL = 1 << 16;
 
 class Dictionary {
   keys: string[] = [];
   private keyIndex = new Map<string, number>();
   values: Value[] = [];
   private strings = new Map<string, number>();
-  private numbers = new Map<number, number>();
+  private small: number[] = [];
   private booleans: [number, number] = [-1, -1];
 
   key(k: string): number {
@@ -34,12 +37,36 @@ class Dictionary {
     return i;
   }
 
+  /** Per key, the last value seen and its index: stacked rows repeat most of their values (names, codes). */
+  private lastValue: unknown[] = [];
+  private lastIndex: number[] = [];
+
+  /** Index of value v of key k (an index of key()). */
+  valueOf(k: number, v: Value): number {
+    // Equal strings compare by content, without hashing (a string fresh from a worker message has no hash yet).
+    if (this.lastValue[k] === v) return this.lastIndex[k];
+    const i = this.value(v);
+    this.lastValue[k] = v;
+    this.lastIndex[k] = i;
+    return i;
+  }
+
   value(v: Value): number {
     if (typeof v === 'string') return this.indexIn(this.strings, v);
-    if (typeof v === 'number') return this.indexIn(this.numbers, v);
+    if (typeof v === 'number') {
+      // Small integers (years, counts, codes) repeat: one entry each. Other numbers (volumes) hardly ever
+      // do, and a dictionary of them cost more than the few bytes a repeat takes (the spec allows repeats).
+      if (Number.isInteger(v) && v >= 0 && v < SMALL) return (this.small[v] ??= this.push(v));
+      return this.push(v);
+    }
     const slot = v ? 1 : 0;
     if (this.booleans[slot] < 0) { this.booleans[slot] = this.values.length; this.values.push(v); }
     return this.booleans[slot];
+  }
+
+  private push(v: Value): number {
+    this.values.push(v);
+    return this.values.length - 1;
   }
 
   private indexIn<T extends string | number>(map: Map<T, number>, v: T): number {
@@ -57,7 +84,8 @@ function writeTags(tags: Record<string, unknown>, dict: Dictionary, out: number[
     let value = tags[key];
     if (value === null || value === undefined) continue;
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') value = JSON.stringify(value);
-    out.push(dict.key(key), dict.value(value as Value));
+    const k = dict.key(key);
+    out.push(k, dict.valueOf(k, value as Value));
   }
 }
 

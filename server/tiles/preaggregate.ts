@@ -9,6 +9,7 @@ import { closeSync, openSync, readSync, renameSync, rmSync, statSync, writeFileS
 import { open } from 'node:fs/promises';
 import { resolveTms, tileProjector, TILE_MATRIX_SETS, type TileMatrixSetId } from './matrix-sets.js';
 import { DEFAULT_MAX_FEATURES, GRID_SIZES } from './thin.js';
+import type { QueryConditions } from '../types.js';
 
 const MAGIC = 'PAGG';
 const FORMAT = 1;
@@ -32,6 +33,26 @@ export interface PreAggregateSpec {
 
 /** A restriction of a layer to one value of one property, as a view sidecar answers it. */
 export interface PreAggregateView { property: string; value: string | number }
+
+/**
+ * The one (property, value) these conditions restrict a layer to, if that is all they do: one value of
+ * one property, or a datetime within one calendar year of a year-valued collection (only that year meets
+ * it). Undefined otherwise. What a view sidecar of the pre-aggregates may answer.
+ */
+export function viewOf(where: QueryConditions): PreAggregateView | undefined {
+  if (where.filter) return undefined;
+  const equals = Object.entries(where.equals ?? {});
+  const temporal = where.definition.temporal;
+  if (where.datetime) {
+    const { start, end } = where.datetime;
+    if (equals.length || temporal?.kind !== 'year' || temporal.end || start === null || end === null) return undefined;
+    const year = new Date(start).getUTCFullYear();
+    return year === new Date(end).getUTCFullYear() ? { property: temporal.start, value: year } : undefined;
+  }
+  if (equals.length !== 1 || equals[0][1].length !== 1) return undefined;
+  const value = equals[0][1][0];
+  return typeof value === 'string' || typeof value === 'number' ? { property: equals[0][0], value } : undefined;
+}
 
 /** The sidecar of the features of `dataPath` whose `property` equals `value`. */
 export function viewSidecar(dataPath: string, view: PreAggregateView): string {

@@ -11,9 +11,8 @@ import type { Express } from 'express';
 import { buildCollections } from '../../collections/build.js';
 import { createApp, defaultParts } from '../../server/app.js';
 import { openCatalog, type Catalog } from '../../server/catalog.js';
-import { cellsOf, clustersOnly, DEFAULT_MAX_FEATURES, encodeTile, lonLatToTile, PreAggregates, TilePool, viewSidecar, type TileMatrixSetId } from '../../server/tiles/index.js';
+import { cellsOf, clustersOnly, DEFAULT_MAX_FEATURES, encodeTile, lonLatToTile, PreAggregates, TilePool, viewOf, viewSidecar, type TileMatrixSetId } from '../../server/tiles/index.js';
 import { rebuildTileSidecars } from '../../collections/build.js';
-import { viewOf } from '../../server/routes/tiles.js';
 import { CITIES, fixtureDefinition } from '../fixtures.js';
 import { assertSameTile, layerFeatures, rng } from './helpers.js';
 
