@@ -2,7 +2,7 @@
 // from one read of the R-tree's leaves, then neighbours close in bytes share one read ("run"). How
 // close is the source's call: a local file reads through gaps up to 32 KB (each read costs ~20 µs of
 // the event loop, more than copying that many bytes), a remote store through gaps that cost less than
-// a round trip. A few runs are read ahead, so a local disk or a remote store serves them in parallel.
+// a round trip. The next run is read while one is decoded.
 import type { RangeSource } from '../range-client.js';
 import { NODE_ITEM_BYTES, type FileLayout } from './format.js';
 
@@ -29,8 +29,10 @@ export interface RunOptions {
 /** Positions per leaf read: 4,096 leaves are 160 KB of index. */
 const LEAF_WINDOW = 4096;
 
-export const LOCAL_RUNS: RunOptions = { gapBytes: 32 * 1024, maxRunBytes: 1024 * 1024, maxRunFeatures: 1024, readAhead: 3 };
-export const REMOTE_RUNS: RunOptions = { gapBytes: 256 * 1024, maxRunBytes: 4 * 1024 * 1024, maxRunFeatures: 1024, readAhead: 3 };
+// One run read ahead: a page that stops early (a limit met) wastes at most one read.
+export const LOCAL_RUNS: RunOptions = { gapBytes: 32 * 1024, maxRunBytes: 1024 * 1024, maxRunFeatures: 1024, readAhead: 1 };
+// Remote: a request costs a round trip, but every byte is paid for (egress): gaps of 64 KB, runs of 1 MB.
+export const REMOTE_RUNS: RunOptions = { gapBytes: 64 * 1024, maxRunBytes: 1024 * 1024, maxRunFeatures: 1024, readAhead: 1 };
 
 interface Planned { first: number; count: number; start: number; end: number; starts: Float64Array; ends: Float64Array }
 
