@@ -10,6 +10,7 @@ import { IdIndex } from './id-index.js';
 import { checkId, PageFeatures } from './page-features.js';
 import { ColumnMasks, thin } from './scan-hints.js';
 import { LOCAL_RUNS, readRuns, REMOTE_RUNS, type RunOptions } from './runs.js';
+import { flatten, mapErrors } from './iterate.js';
 
 export { thin };
 import { and, queryPredicate } from '../../query/predicate.js';
@@ -120,7 +121,7 @@ export class FlatGeobufProvider implements Provider {
   async query(query: ProviderQuery): Promise<ProviderResult> {
     try {
       const result = await this.unguardedQuery(query);
-      return { features: this.guard(result.features), numberMatched: () => result.numberMatched().catch((error) => { throw asDataFileError(this.location, error); }) };
+      return { features: mapErrors(result.features, (error) => asDataFileError(this.location, error)), numberMatched: () => result.numberMatched().catch((error) => { throw asDataFileError(this.location, error); }) };
     } catch (error) {
       throw asDataFileError(this.location, error);
     }
@@ -203,7 +204,7 @@ export class FlatGeobufProvider implements Provider {
   }
 
   /** With a predicate: skip and fill the page, then (only if asked) keep counting, decoding from then on only what the predicate reads. */
-  private predicatePage(all: AsyncGenerator<Feature>, mode: ReadMode, query: ProviderQuery, tested: number): ProviderResult {
+  private predicatePage(all: AsyncIterable<Feature>, mode: ReadMode, query: ProviderQuery, tested: number): ProviderResult {
     const { offset, limit } = query;
     const count = query.count && (query.countLimit === undefined || tested <= query.countLimit);
     const iterator = all[Symbol.asyncIterator]();
@@ -319,7 +320,7 @@ export class FlatGeobufProvider implements Provider {
 
   readAt(indices: Uint32Array): AsyncIterable<Feature> {
     if (indices.some((i) => i >= this.layout.header.featuresCount)) throw new RangeError(`feature position past the ${this.layout.header.featuresCount} features`);
-    return this.guard(this.readIndices(indices, { lazy: true, full: true }));
+    return mapErrors(this.readIndices(indices, { lazy: true, full: true }), (error) => asDataFileError(this.location, error));
   }
 
   async close(): Promise<void> {
@@ -358,12 +359,12 @@ export class FlatGeobufProvider implements Provider {
     return mode.full ? whole() : { id: '', index, ...partial };
   }
 
-  private async *readRange(from: number, to: number, mode?: ReadMode): AsyncGenerator<Feature> {
-    for await (const batch of this.rangeBatches(from, to, mode)) yield* batch;
+  private readRange(from: number, to: number, mode?: ReadMode): AsyncIterable<Feature> {
+    return flatten(this.rangeBatches(from, to, mode));
   }
 
-  private async *readIndices(indices: Uint32Array, mode?: ReadMode): AsyncGenerator<Feature> {
-    for await (const batch of this.indexBatches(indices, mode)) yield* batch;
+  private readIndices(indices: Uint32Array, mode?: ReadMode): AsyncIterable<Feature> {
+    return flatten(this.indexBatches(indices, mode));
   }
 
   /** Features from..to (inclusive, file order). Small ranges go through the index, large ones stream. */
