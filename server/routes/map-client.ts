@@ -35,16 +35,25 @@ function query() {
   selection.year = year ? year.value : '';
   return p.toString();
 }
+let wanted = null;
 function applySelection() {
   const source = map.getSource('tiles');
   if (!source || !source.tiles) return;
   template = template || source.tiles[0].split('?')[0];
   const q = query();
-  source.setTiles([q ? template + '?' + q : template]);
+  wanted = q ? template + '?' + q : template;
+  if (source.tiles[0] !== wanted) source.setTiles([wanted]);
   paintChoropleths();
   legendKey = null;
 }
 document.querySelectorAll('#map-selectors select').forEach((el) => el.addEventListener('change', applySelection));
+// Two selects changed in quick succession: MapLibre may end up on the first URL (its loads are not ordered);
+// each time the source's metadata settles, put the last selection back.
+map.on('sourcedata', (e) => {
+  if (e.sourceId !== 'tiles' || e.sourceDataType !== 'metadata' || wanted === null) return;
+  const source = map.getSource('tiles');
+  if (source && source.tiles && source.tiles[0] !== wanted) source.setTiles([wanted]);
+});
 query();
 
 // ---- choropleths: colours, quantile classes and legend -----------------------------------------
