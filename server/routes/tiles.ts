@@ -276,7 +276,10 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
       // Geometry, id and the summed property first: a dense point layer becomes clusters, which need
       // nothing else (most of a low-zoom tile's cost is decoding properties); otherwise read it whole
       // (every property, or those the dataset layer carries). Other geometries are never clustered: read once.
-      if (collection.definition.geometryType !== 'Point') return { name: collection.definition.id, features: await read(collection, predicate, where, properties) };
+      if (collection.definition.geometryType !== 'Point') {
+        const { id, temporal } = collection.definition;
+        return { name: id, features: await read(collection, predicate, where, properties), period: temporal?.start };
+      }
       // Too few to cluster, as the provider may know before reading: read whole at once.
       let whole = false;
       const lean = await read(collection, predicate, where, sumProperty ? [sumProperty] : [], { count: DEFAULT_MAX_FEATURES, properties, whole: () => { whole = true; } });

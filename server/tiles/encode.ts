@@ -1,6 +1,6 @@
 // Mapbox Vector Tile encoding of CRS84 features: geojson-vt clips/simplifies, mvt.ts writes.
 import GeoJSONVT from 'geojson-vt';
-import { writeMvt, type VtFeature } from './mvt.js';
+import { RowTags, writeMvt, type Tags, type VtFeature } from './mvt.js';
 import type { Feature as GeoJsonFeature, Geometry, Position } from 'geojson';
 import type { Feature } from '../types.js';
 import { lonLatToTile, resolveTms, validTile, type TileMatrixSet, type TmsRef } from './matrix-sets.js';
@@ -31,6 +31,11 @@ export interface TileLayerInput {
    * it is then clusters only, and `features` is ignored.
    */
   cells?: CellInput;
+  /**
+   * Property of the rows' period (e.g. their year): stacked areas over the tile's bound keep the rows
+   * of the latest periods, with their attributes (see keepLatest).
+   */
+  period?: string;
 }
 
 export interface EncodeOptions {
@@ -50,37 +55,8 @@ interface Prepared {
   local?: boolean;
 }
 
-/** MVT values are string/number/boolean: nulls dropped, objects and arrays as JSON. */
-function tagValue(v: unknown): string | number | boolean | undefined {
-  switch (typeof v) {
-    case 'string':
-    case 'boolean':
-      return v;
-    case 'number':
-      return Number.isFinite(v) ? v : undefined;
-    case 'bigint':
-      return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
-    case 'object':
-      if (v === null) return undefined;
-      if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.toISOString();
-      return JSON.stringify(v);
-    default:
-      return undefined;
-  }
-}
-
-/** MVT-ready properties; the feature id becomes the `id` property. */
-function tagsOf(f: Feature, lean: boolean): Record<string, unknown> {
-  const tags: Record<string, unknown> = {};
-  if (!lean) {
-    for (const key in f.properties) {
-      const value = tagValue(f.properties[key]);
-      if (value !== undefined) tags[key] = value;
-    }
-  }
-  tags.id = f.id;
-  return tags;
-}
+/** MVT-ready tags of a row: its attributes (unless lean) and its id as the `id` tag, written by mvt.ts. */
+const tagsOf = (f: Feature, lean: boolean) => new RowTags(f.id, lean ? null : f.properties) as unknown as Record<string, unknown>;
 
 function mapPositions(c: unknown, fn: (p: Position) => Position): unknown {
   if (!Array.isArray(c)) return c;
@@ -120,7 +96,7 @@ function localToVirtual(u: number, v: number): Position {
 
 const inBuffer = (u: number, v: number) => u >= -BUFFER && u <= 1 + BUFFER && v >= -BUFFER && v <= 1 + BUFFER;
 
-/** One layer as a standalone MVT; 0 bytes when none of its features reaches the tile. */
+/** One layer as a standalone MVT; 0 bytes when none of its features reaches the tile; null when over budget (bytes). */
 function encodeLayer(
   layer: Prepared,
   set: TileMatrixSet,
@@ -128,7 +104,8 @@ function encodeLayer(
   row: number,
   col: number,
   tolerance: number,
-): Uint8Array {
+  budget: number,
+): Uint8Array | null {
   if (layer.features.length === 0) return new Uint8Array(0);
   const crs84 = !layer.local && set.id === 'WorldCRS84Quad';
   const [gz, x, y] = layer.local ? [LOCAL_TILE.z, LOCAL_TILE.x, LOCAL_TILE.y] : [crs84 ? z + 1 : z, col, row];
@@ -151,14 +128,14 @@ function encodeLayer(
   const tile = index.getTile(gz, x, y);
   if (!tile || tile.features.length === 0) return new Uint8Array(0);
   const shapes = tile.features as unknown as VtFeature[];
-  if (!members) return writeMvt([{ name: layer.name, features: shapes }], TILE_EXTENT);
+  if (!members) return writeMvt([{ name: layer.name, features: shapes }], TILE_EXTENT, budget);
   // Each clipped shape stands for every feature that shares its geometry, with that feature's tags.
   const expanded: VtFeature[] = [];
-  const tags: Record<string, unknown>[] = [];
+  const tags: Tags[] = [];
   for (const shape of shapes) {
     for (const i of members[(shape.tags as { [GROUP]: number })[GROUP]]) { expanded.push(shape); tags.push(layer.features[i].properties); }
   }
-  return writeMvt([{ name: layer.name, features: expanded, tags }], TILE_EXTENT);
+  return writeMvt([{ name: layer.name, features: expanded, tags }], TILE_EXTENT, budget);
 }
 
 const GROUP = '\u0000group';
@@ -221,13 +198,14 @@ function localPoints(features: readonly Feature[], pos: Float64Array, lean: bool
   return out;
 }
 
-const size = (parts: Uint8Array[]) => parts.reduce((n, p) => n + p.length, 0);
+/** Bytes of the parts; a part given up over budget (null) counts as infinite. */
+const size = (parts: (Uint8Array | null)[]) => parts.reduce((n, p) => n + (p ? p.length : Infinity), 0);
 
 /** An MVT is a sequence of layer messages: per-layer encodings concatenate into one tile. */
-function concat(parts: Uint8Array[]): Uint8Array {
+function concat(parts: (Uint8Array | null)[]): Uint8Array {
   const out = new Uint8Array(size(parts));
   let offset = 0;
-  for (const p of parts) {
+  for (const p of parts as Uint8Array[]) {
     out.set(p, offset);
     offset += p.length;
   }
@@ -247,6 +225,60 @@ const STEPS: Step[] = [
   { grid: GRID_SIZES[0], lean: false },
   ...GRID_SIZES.map((grid) => ({ grid, lean: true })),
 ];
+/** The last step at which every layer keeps its attributes. */
+const LAST_FULL_STEP = STEPS[1];
+
+/**
+ * Stacked areas (rows sharing one outline: an area's years × usages) over the bound keep their attributes
+ * and lose their oldest rows: the rows of the latest k values of the layer's `period` (all areas alike),
+ * or without one each area's first k rows as read, k halved until the tile fits. Null when even k = 1
+ * does not fit or no layer is stacked (then layers go lean).
+ */
+function keepLatest(
+  layers: { layer: TileLayerInput; rows: TagFeature[] | null; encoded: Uint8Array | null }[],
+  set: TileMatrixSet, z: number, row: number, col: number, maxBytes: number,
+): Uint8Array | null {
+  const levels = layers.map(({ layer, rows }) => (rows ? stackLevels(rows, layer.period) : null));
+  const deepest = Math.max(0, ...levels.map((l) => l?.deepest ?? 0));
+  for (let k = Math.ceil(deepest / 2); deepest > 1; k = Math.ceil(k / 2)) {
+    const parts = layers.map(({ layer, rows, encoded }, i) => {
+      const level = levels[i];
+      if (!rows || !level || level.deepest <= k) return encoded;
+      const features = rows.filter((_, j) => level.level[j] < k);
+      return encodeLayer({ name: layer.name, features, local: false }, set, z, row, col, toleranceOf(false), maxBytes);
+    });
+    if (size(parts) <= maxBytes) return concat(parts);
+    if (k === 1) break;
+  }
+  return null;
+}
+
+/**
+ * Level of each row of a stacked layer (0 is kept longest): the rank of its period value, latest first
+ * (no value: never kept), or else how many rows before it share its geometry. Unstacked: deepest 0.
+ */
+function stackLevels(rows: readonly TagFeature[], period?: string): { level: Float64Array; deepest: number } {
+  const seen = new Map<Geometry, number>();
+  const level = new Float64Array(rows.length);
+  let deepest = 0;
+  for (let j = 0; j < rows.length; j++) {
+    const r = seen.get(rows[j].geometry) ?? 0;
+    seen.set(rows[j].geometry, r + 1);
+    level[j] = r;
+    if (r + 1 > deepest) deepest = r + 1;
+  }
+  if (deepest < 2) return { level, deepest: 0 };
+  const valueOf = (j: number) => (rows[j].properties as unknown as RowTags).properties?.[period!];
+  const values = period ? [...new Set(rows.map((_, j) => valueOf(j)).filter((v): v is number | string => typeof v === 'number' || typeof v === 'string'))] : [];
+  if (values.length > 0) {
+    values.sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+    const rank = new Map<unknown, number>(values.map((v, i) => [v, i]));
+    for (let j = 0; j < rows.length; j++) level[j] = rank.get(valueOf(j)) ?? Infinity;
+    return { level, deepest: values.length };
+  }
+  return { level, deepest };
+}
+
 /** Lean tolerance: 12/4096 of a tile is under one screen pixel of a 256 px tile. */
 const toleranceOf = (lean: boolean) => (lean ? 4 * TOLERANCE : TOLERANCE);
 
@@ -275,17 +307,17 @@ export function encodeTile(
     const tagged: Partial<Record<'full' | 'lean', TagFeature[]>> = {};
     const plain = (lean: boolean): TagFeature[] =>
       (tagged[lean ? 'lean' : 'full'] ??= pos ? localPoints(layer.features, pos, lean) : tagFeatures(layer.features, lean));
-    return { layer, pos, dense, plain, encoded: new Map<string, Uint8Array>() };
+    return { layer, pos, dense, plain, encoded: new Map<string, Uint8Array | null>() };
   });
 
   // Encodings are memoized per layer: most steps only change the point layers.
-  const part = (i: number, step: Step): Uint8Array => {
+  const part = (i: number, step: Step): Uint8Array | null => {
     const { layer, pos, dense, plain, encoded } = info[i];
     const grid = step.grid ?? (dense ? GRID_SIZES[0] : null);
     const clustered = pos !== null && grid !== null;
     const key = clustered ? `grid${grid}/${step.lean}` : `plain/${step.lean}`;
     let bytes = encoded.get(key);
-    if (!bytes) {
+    if (bytes === undefined) {
       const cluster = { gridSize: grid ?? GRID_SIZES[0], sumProperty: options.sumProperty, lean: step.lean };
       const features = clustered
         ? (layer.cells ? clusterCells(layer.cells, cluster) : clusterPoints(layer.features, pos, set, z, row, col, cluster))
@@ -294,16 +326,21 @@ export function encodeTile(
               return { ...f, geometry: { type: 'Point' as const, coordinates: localToVirtual(x - col, y - row) } };
             })
         : plain(step.lean);
-      bytes = encodeLayer({ name: layer.name, features, local: pos !== null }, set, z, row, col, toleranceOf(step.lean));
+      // A layer alone over maxBytes cannot be part of a tile that fits: its writing stops early (mvt.ts).
+      bytes = encodeLayer({ name: layer.name, features, local: pos !== null }, set, z, row, col, toleranceOf(step.lean), maxBytes);
       encoded.set(key, bytes);
     }
     return bytes;
   };
 
-  let parts: Uint8Array[] = [];
+  let parts: (Uint8Array | null)[] = [];
   for (const step of STEPS) {
     parts = info.map((_, i) => part(i, step));
     if (size(parts) <= maxBytes) return concat(parts);
+    if (step === LAST_FULL_STEP) {
+      const topped = keepLatest(info.map((l, i) => ({ layer: l.layer, rows: l.pos ? null : l.plain(false), encoded: parts[i] })), set, z, row, col, maxBytes);
+      if (topped) return topped;
+    }
   }
 
   // Point layers are down to one cluster: sample the other layers, then drop them.
@@ -314,7 +351,7 @@ export function encodeTile(
         ? parts[i]
         : encodeLayer(
             { name: l.layer.name, features: l.plain(true).filter((_, k) => k % stride === 0), local: false },
-            set, z, row, col, toleranceOf(true),
+            set, z, row, col, toleranceOf(true), maxBytes,
           ),
     );
     if (size(sampled) <= maxBytes) return concat(sampled);

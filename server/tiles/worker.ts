@@ -3,11 +3,12 @@ import { deserialize } from 'node:v8';
 import { encodeTile, type EncodeOptions } from './encode.js';
 import type { TileMatrixSetId } from './matrix-sets.js';
 import type { CellInput } from './thin.js';
+import { unpackFeatures, type PackedFeatures } from './pool.js';
 import type { Feature } from '../types.js';
 
 export interface EncodeTask {
-  /** Features as v8-serialized slices (see TilePool.encode). */
-  layers: { name: string; chunks: Uint8Array[]; cells?: CellInput }[];
+  /** Features as v8-serialized slices of columns (see packFeatures). */
+  layers: { name: string; chunks: Uint8Array[]; cells?: CellInput; period?: string }[];
   tms: TileMatrixSetId;
   z: number;
   row: number;
@@ -16,6 +17,10 @@ export interface EncodeTask {
 }
 
 export default function encode(task: EncodeTask): Uint8Array {
-  const layers = task.layers.map(({ name, chunks, cells }) => ({ name, cells, features: chunks.flatMap((c) => deserialize(c) as Feature[]) }));
+  const layers = task.layers.map(({ name, chunks, cells, period }) => {
+    const features: Feature[] = [];
+    for (const c of chunks) for (const f of unpackFeatures(deserialize(c) as PackedFeatures, features[features.length - 1])) features.push(f);
+    return { name, cells, period, features };
+  });
   return encodeTile(layers, task.tms, task.z, task.row, task.col, task.options);
 }

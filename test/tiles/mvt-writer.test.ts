@@ -86,3 +86,13 @@ test('MVT writer: layers in order, explicit tags per feature, features without t
   assert.deepEqual(d.b.features[0], { type: 2, properties: {}, geometry: [[[0, 0], [5, 5]]] });
   assert.equal(d.a.version, 2);
 });
+
+test('a budget: the same bytes under it, null over it (given up early on a large layer)', () => {
+  const features: VtFeature[] = Array.from({ length: 5000 }, (_, i) => ({
+    type: 1, geometry: [[i % 4096, (i * 7) % 4096]], tags: { name: `feature ${i}`, n: i },
+  }));
+  const whole = writeMvt([{ name: 'l', features }], 4096);
+  assert.deepEqual(writeMvt([{ name: 'l', features }], 4096, whole.length), whole);
+  assert.equal(writeMvt([{ name: 'l', features }], 4096, whole.length - 1), null);
+  assert.equal(writeMvt([{ name: 'l', features }], 4096, whole.length / 4), null);
+});

@@ -146,3 +146,51 @@ test('oversized polygon layers are thinned to fit', () => {
   const decoded = layerFeatures(buf, 'zones');
   assert.ok(decoded.length > 0 && decoded.every((f) => f.type === 3 && typeof f.properties.id === 'string'));
 });
+
+/** `areas` square areas over France, each drawn by one geometry object shared by its years × usages rows. */
+function stackedAreas(areas: number, years: number[], usages: number, text = 60): Feature[] {
+  const r = rng(11);
+  const out: Feature[] = [];
+  for (let a = 0; a < areas; a++) {
+    const [lon, lat] = [-4 + r() * 12, 43 + r() * 7];
+    const ring = Array.from({ length: 30 }, (_, k) => [lon + 0.3 * Math.cos((2 * Math.PI * k) / 30), lat + 0.3 * Math.sin((2 * Math.PI * k) / 30)]);
+    ring.push(ring[0]);
+    const geometry = { type: 'Polygon' as const, coordinates: [ring] };
+    // Storage order is not the period's: oldest first, as a file not partitioned by year may hold them.
+    for (const annee of years) {
+      for (let u = 0; u < usages; u++) {
+        out.push({ id: `${a}.${annee}.${u}`, index: out.length, geometry, properties: { area: a, annee, usage: u, note: 'n'.repeat(text) } });
+      }
+    }
+  }
+  return out;
+}
+
+test('stacked areas over the bound keep every area and the latest periods whole, with their attributes', () => {
+  const years = Array.from({ length: 16 }, (_, i) => 2008 + i);
+  const rows = stackedAreas(100, years, 6);
+  const full = encodeTile([{ name: 'zones', features: rows }], 'WebMercatorQuad', 0, 0, 0, { maxBytes: 10_000_000 });
+  const maxBytes = Math.floor(full.length / 3);
+  const buf = encodeTile([{ name: 'zones', features: rows, period: 'annee' }], 'WebMercatorQuad', 0, 0, 0, { maxBytes });
+  assert.ok(buf.length > 0 && buf.length <= maxBytes, `${buf.length} bytes for ${maxBytes}`);
+  const decoded = layerFeatures(buf, 'zones');
+  const kept = [...new Set(decoded.map((f) => f.properties.annee as number))].sort();
+  assert.ok(kept.length >= 2 && kept.length < years.length, `years kept: ${kept}`);
+  assert.deepEqual(kept, years.slice(years.length - kept.length), 'the latest years');
+  // Each kept year is whole: every area and usage, with all attributes.
+  assert.equal(decoded.length, kept.length * 100 * 6);
+  for (const f of decoded) assert.deepEqual(Object.keys(f.properties).sort(), ['annee', 'area', 'id', 'note', 'usage']);
+});
+
+test('stacked areas without a period keep each area\'s first rows as read; unstacked layers are thinned as before', () => {
+  const rows = stackedAreas(100, [2020, 2021, 2022, 2023], 6);
+  const full = encodeTile([{ name: 'zones', features: rows }], 'WebMercatorQuad', 0, 0, 0, { maxBytes: 10_000_000 });
+  const maxBytes = Math.floor(full.length / 3);
+  const decoded = layerFeatures(encodeTile([{ name: 'zones', features: rows }], 'WebMercatorQuad', 0, 0, 0, { maxBytes }), 'zones');
+  const perArea = new Map<number, number>();
+  for (const f of decoded) perArea.set(f.properties.area as number, (perArea.get(f.properties.area as number) ?? 0) + 1);
+  assert.equal(perArea.size, 100, 'every area');
+  const k = perArea.get(0)!;
+  assert.ok(k >= 1 && k < 24 && [...perArea.values()].every((n) => n === k), `${k} rows per area`);
+  assert.ok(decoded.every((f) => (f.properties.annee as number) === 2020 && (f.properties.usage as number) < k), 'the first rows of each stack');
+});
