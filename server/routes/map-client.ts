@@ -36,24 +36,33 @@ function query() {
   return p.toString();
 }
 let wanted = null;
+let applied = null;
+let settling = false;
 function applySelection() {
   const source = map.getSource('tiles');
   if (!source || !source.tiles) return;
   template = template || source.tiles[0].split('?')[0];
+  if (applied === null) applied = source.tiles[0];
   const q = query();
   wanted = q ? template + '?' + q : template;
-  if (source.tiles[0] !== wanted) source.setTiles([wanted]);
+  pushTiles();
   paintChoropleths();
   legendKey = null;
 }
-document.querySelectorAll('#map-selectors select').forEach((el) => el.addEventListener('change', applySelection));
-// Two selects changed in quick succession: MapLibre may end up on the first URL (its loads are not ordered);
-// each time the source's metadata settles, put the last selection back.
-map.on('sourcedata', (e) => {
-  if (e.sourceId !== 'tiles' || e.sourceDataType !== 'metadata' || wanted === null) return;
+// One tiles URL at a time: MapLibre does not abort a tile's request when the URL changes again, so the
+// answer for an earlier selection could land after the last one's. The next URL goes once the map is idle.
+function pushTiles() {
   const source = map.getSource('tiles');
-  if (source && source.tiles && source.tiles[0] !== wanted) source.setTiles([wanted]);
-});
+  if (settling || !source || wanted === null || applied === wanted) return;
+  settling = true;
+  applied = wanted;
+  source.setTiles([wanted]);
+  let done = false;
+  const next = () => { if (done) return; done = true; settling = false; pushTiles(); };
+  map.once('idle', next);
+  setTimeout(next, 15000); // never stuck if the map does not go idle
+}
+document.querySelectorAll('#map-selectors select').forEach((el) => el.addEventListener('change', applySelection));
 query();
 
 // ---- choropleths: colours, quantile classes and legend -----------------------------------------

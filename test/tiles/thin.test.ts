@@ -182,7 +182,7 @@ test('stacked areas over the bound keep every area and the latest periods whole,
   for (const f of decoded) assert.deepEqual(Object.keys(f.properties).sort(), ['annee', 'area', 'id', 'note', 'usage']);
 });
 
-test('stacked areas without a period keep each area\'s first rows as read; unstacked layers are thinned as before', () => {
+test('stacked areas without a period keep each area\'s first rows as read', () => {
   const rows = stackedAreas(100, [2020, 2021, 2022, 2023], 6);
   const full = encodeTile([{ name: 'zones', features: rows }], 'WebMercatorQuad', 0, 0, 0, { maxBytes: 10_000_000 });
   const maxBytes = Math.floor(full.length / 3);
