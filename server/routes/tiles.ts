@@ -140,6 +140,8 @@ function unionExtent(extents: (Rect | null)[]): Rect | null {
  * taken from the index, whole areas at a time (rows sharing one box); a filtered tile reads all it matches.
  */
 export const TILE_READ_BUDGET = 20_000;
+/** A tile's bound: 500 KB in decimal units, the stricter reading of the limit. */
+const TILE_MAX_BYTES = 500_000;
 
 const queryables = (d: CollectionDefinition) => d.properties.filter((p) => p.queryable !== false).map((p) => p.name);
 
@@ -256,8 +258,12 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     const bbox = bufferedTileBounds(tms, z, row, col);
     // encodeTile sums one property in every layer: only on single-collection tiles.
     const sumProperty = layers.length === 1 ? options.sumProperty?.[layers[0].collection.definition.id] : undefined;
-    const read = async (collection: ServedCollection, predicate: FeaturePredicate | undefined, where: QueryConditions | undefined, properties?: string[], wholeUpTo?: ScanOptions['wholeUpTo']) => {
+    /** The features of one layer in the tile; `cap`: undefined once more than that many are read. */
+    async function read(collection: ServedCollection, predicate: FeaturePredicate | undefined, where: QueryConditions | undefined, properties?: string[], wholeUpTo?: ScanOptions['wholeUpTo']): Promise<Feature[]>;
+    async function read(collection: ServedCollection, predicate: FeaturePredicate | undefined, where: QueryConditions | undefined, properties: string[] | undefined, wholeUpTo: undefined, cap: number): Promise<Feature[] | undefined>;
+    async function read(collection: ServedCollection, predicate: FeaturePredicate | undefined, where: QueryConditions | undefined, properties?: string[], wholeUpTo?: ScanOptions['wholeUpTo'], cap = Infinity) {
       const batches: Feature[][] = [];
+      let count = 0;
       // Lines and polygons: polygons too small to draw are not read, stacked rows of one area share
       // their geometry (decoded, sent and clipped once), and an unfiltered tile reads an even sample
       // of at most TILE_READ_BUDGET features (see TILE_READ_BUDGET).
@@ -265,8 +271,41 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
       const hints = shapes
         ? { keepBox: /Polygon$/.test(collection.definition.geometryType ?? '') ? polygonBoxKeeper(tms, z) : undefined, sample: TILE_READ_BUDGET, shareGeometry: true }
         : {};
-      for await (const batch of batchesOf(collection.provider, bbox, predicate, { properties, where, wholeUpTo, ...hints })) batches.push(batch);
+      for await (const batch of batchesOf(collection.provider, bbox, predicate, { properties, where, wholeUpTo, ...hints })) {
+        batches.push(batch);
+        if ((count += batch.length) > cap) return undefined; // leaving the loop ends the scan
+      }
       return batches.flat();
+    }
+    /**
+     * Stacked areas over the tile's bound keep the rows of their latest years (encode.ts, keepLatest): reading
+     * every year only to drop the older ones was most of a low-zoom tile's cost (volumes_departements at
+     * zoom 0: 9,500 rows read, half of them dropped). A yearly layer of a collection tile reads its latest
+     * year first; that year's encoded size tells how many years fit, and only those are read. Undefined:
+     * read the layer as usual (every year fits, the latest year is empty here, or too large to probe).
+     */
+    const latestYearsThatFit = async (collection: ServedCollection, predicate: FeaturePredicate | undefined, where: QueryConditions | undefined, properties?: string[]) => {
+      const d = collection.definition;
+      const extent = (await collection.provider.stats()).metadata?.temporalExtent;
+      if (d.temporal?.kind !== 'year' || typeof extent?.[0] !== 'string' || typeof extent[1] !== 'string') return undefined;
+      const asked = where?.datetime;
+      const first = Math.max(Number(extent[0].slice(0, 4)), asked?.start != null ? new Date(asked.start).getUTCFullYear() : -Infinity);
+      const last = Math.min(Number(extent[1].slice(0, 4)), asked?.end != null ? new Date(asked.end).getUTCFullYear() : Infinity);
+      if (!(last > first)) return undefined;
+      // Whole years, so that the request's interval and these years meet exactly where a year row meets both.
+      const since = (year: number) => {
+        const years = { start: Date.UTC(year, 0, 1), end: Date.UTC(last, 11, 31, 23, 59, 59, 999) };
+        const datetime = { start: Math.max(years.start, asked?.start ?? -Infinity), end: Math.min(years.end, asked?.end ?? Infinity) };
+        return [and([predicate, datetimePredicate(d, years)]), { ...(where ?? { definition: d }), datetime }] as const;
+      };
+      const latest = await read(collection, ...since(last), properties, undefined, TILE_READ_BUDGET);
+      if (!latest?.length) return undefined;
+      const probe = await pool.encode([{ name: d.id, features: latest, period: d.temporal.start }], tms.id, z, row, col, { sumProperty, maxBytes: TILE_MAX_BYTES });
+      // Years grow the tile about linearly; a little over, the encoder keeps one year less.
+      const fit = Math.floor(TILE_MAX_BYTES / Math.max(1, probe.length));
+      // Every year fits, or more rows than an unfiltered tile reads (that read samples whole areas instead).
+      if (fit > last - first || latest.length * fit > TILE_READ_BUDGET) return undefined;
+      return fit <= 1 ? latest : read(collection, ...since(last - fit + 1), properties);
     };
     const inputs = await Promise.all(layers.map(async ({ collection, predicate, where, exact, properties }): Promise<TileLayerInput> => {
       // Unfiltered: the collection's pre-aggregates; restricted to one value a view sidecar may hold (the latest year).
@@ -278,7 +317,9 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
       // (every property, or those the dataset layer carries). Other geometries are never clustered: read once.
       if (collection.definition.geometryType !== 'Point') {
         const { id, temporal } = collection.definition;
-        return { name: id, features: await read(collection, predicate, where, properties), period: temporal?.start };
+        const features = (layers.length === 1 ? await latestYearsThatFit(collection, predicate, where, properties) : undefined)
+          ?? await read(collection, predicate, where, properties);
+        return { name: id, features, period: temporal?.start };
       }
       // Too few to cluster, as the provider may know before reading: read whole at once.
       let whole = false;
@@ -288,8 +329,7 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
       if (clustersOnly(lean, tms, z, row, col)) return { name: collection.definition.id, features: [], cells: cellsOf(lean, tms, z, row, col, sumProperty) };
       return { name: collection.definition.id, features: await read(collection, predicate, where, properties) };
     }));
-    // 500 KB in decimal units, the stricter reading of the limit.
-    return pool.encode(inputs.filter((l) => l.features.length > 0 || l.cells), tms.id, z, row, col, { sumProperty, maxBytes: 500_000 });
+    return pool.encode(inputs.filter((l) => l.features.length > 0 || l.cells), tms.id, z, row, col, { sumProperty, maxBytes: TILE_MAX_BYTES });
   }
 
   /**

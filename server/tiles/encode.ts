@@ -231,7 +231,7 @@ const LAST_FULL_STEP = STEPS[1];
 /**
  * Stacked areas (rows sharing one outline: an area's years × usages) over the bound keep their attributes
  * and lose their oldest rows: the rows of the latest k values of the layer's `period` (all areas alike),
- * or without one each area's first k rows as read, k halved until the tile fits. Null when even k = 1
+ * or without one each area's first k rows as read, k one less than all, then halved until the tile fits. Null when even k = 1
  * does not fit or no layer is stacked (then layers go lean).
  */
 function keepLatest(
@@ -240,7 +240,9 @@ function keepLatest(
 ): Uint8Array | null {
   const levels = layers.map(({ layer, rows }) => (rows ? stackLevels(rows, layer.period) : null));
   const deepest = Math.max(0, ...levels.map((l) => l?.deepest ?? 0));
-  for (let k = Math.ceil(deepest / 2); deepest > 1; k = Math.ceil(k / 2)) {
+  // One level less first (a caller that read only the periods it expects to fit is at most a little over),
+  // then halving.
+  for (let k = deepest - 1; deepest > 1; k = Math.ceil(k / 2)) {
     const parts = layers.map(({ layer, rows, encoded }, i) => {
       const level = levels[i];
       if (!rows || !level || level.deepest <= k) return encoded;
