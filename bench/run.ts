@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { cpuSeconds, freePort, sequentialPaging, startServer } from './uncached.js';
+import { cpuSeconds, freePort, processTree, sequentialPaging, startServer } from './uncached.js';
 import { hasOgr, hasQgis, qgisLoads, throttledGdal, throttledQgis, type LoadRow, type StartServer } from './qgis-load.js';
 
 const args = process.argv.slice(2);
@@ -149,11 +149,6 @@ const UNCACHED_CASES: Case[] = [
   { name: 'uncached bbox Paris limit=1000, random offset', path: (c) => `/collections/${c}/items?${PARIS}&limit=1000`, offsets: 2_000 },
 ];
 
-/** Our processes: the primary and its cluster workers. */
-function processTree(pid: number): number[] {
-  const children = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
-  return [pid, ...children];
-}
 
 interface PagingRow { scale: number; target: string; pages: number; first: number; middle: number; last: number }
 const pagingRows: PagingRow[] = [];

@@ -4,7 +4,8 @@
 // time per page against depth. `--profile DIR` also writes a V8 CPU profile of the server (--cpu-prof).
 // Usage: npm run bench:uncached -- --data DIR [--requests 300] [--connections 4] [--pages 150] [--profile DIR]
 //   [--encoding gzip|br] (Accept-Encoding of every request) [--cases 1,3] (which random-offset cases)
-import { spawn, type ChildProcess } from 'node:child_process';
+//   [--workers N] (server processes, 1 by default; CPU is then summed over the cluster)
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Agent, get } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -20,6 +21,7 @@ const CONNECTIONS = Number(arg('connections', '4'));
 const PAGES = Number(arg('pages', '150'));
 const PROFILE = arg('profile', '');
 const ENCODING = arg('encoding', '');
+const WORKERS = arg('workers', '1');
 const COLLECTION = 'points_prelevement';
 
 export function freePort(): Promise<number> {
@@ -32,6 +34,12 @@ export function freePort(): Promise<number> {
 export function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+/** Our processes: the primary and its cluster workers. */
+export function processTree(pid: number): number[] {
+  const children = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+  return [pid, ...children];
 }
 
 export function seeded(seed: number): () => number {
@@ -53,17 +61,18 @@ export function wireBytes(url: string, requestHeaders: Record<string, string> = 
   });
 }
 
-/** `count` requests of `url(i)`, `connections` at a time; CPU of `pid` per request, wall rate, wire bytes. */
-export async function cpuPerRequest(pid: number, url: (i: number) => string, count: number, connections: number, requestHeaders = headers): Promise<{ cpuMs: number; rps: number; bytes: number }> {
+/** `count` requests of `url(i)`, `connections` at a time; CPU of `pids` per request, wall rate, wire bytes. */
+export async function cpuPerRequest(pids: number[], url: (i: number) => string, count: number, connections: number, requestHeaders = headers): Promise<{ cpuMs: number; rps: number; bytes: number }> {
   let next = 0;
   let bytes = 0;
-  const cpu0 = cpuSeconds(pid);
+  const cpu = () => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const cpu0 = cpu();
   const t0 = performance.now();
   await Promise.all(Array.from({ length: connections }, async () => {
     while (next < count) { const n = await wireBytes(url(next++), requestHeaders); bytes += n; }
   }));
   const seconds = (performance.now() - t0) / 1000;
-  return { cpuMs: ((cpuSeconds(pid) - cpu0) * 1000) / count, rps: count / seconds, bytes: bytes / count };
+  return { cpuMs: ((cpu() - cpu0) * 1000) / count, rps: count / seconds, bytes: bytes / count };
 }
 
 export async function startServer(dataDir: string, extra: string[] = [], nodeArgs: string[] = []): Promise<{ server: ChildProcess; base: string }> {
@@ -95,7 +104,7 @@ export async function sequentialPaging(first: string, pages: number, init: Reque
 
 async function main(): Promise<void> {
   const nodeArgs = PROFILE ? ['--cpu-prof', '--cpu-prof-dir', resolve(PROFILE)] : [];
-  const { server, base } = await startServer(DATA, ['--workers', '1', '--page-cache', '0'], nodeArgs);
+  const { server, base } = await startServer(DATA, ['--workers', WORKERS, '--page-cache', '0'], nodeArgs);
   try {
     const total = (await (await fetch(`${base}/collections/${COLLECTION}/items?limit=1`, { headers })).json() as { numberMatched: number }).numberMatched;
     const paris = (await (await fetch(`${base}/collections/${COLLECTION}/items?limit=1&bbox=2.2,48.7,2.5,49.0`, { headers })).json() as { numberMatched: number }).numberMatched;
@@ -109,12 +118,13 @@ async function main(): Promise<void> {
     if (only) cases = cases.filter((_, i) => only.split(',').includes(String(i + 1)));
     // Warm-up: JIT, block caches of the header and index.
     const warm = seeded(1);
-    await cpuPerRequest(server.pid!, () => cases[0][1](warm), 50, CONNECTIONS);
-    console.log(`data ${DATA}, ${total} features (${paris} in the Paris bbox), ${REQUESTS} requests per case, ${CONNECTIONS} connections, encoding ${ENCODING || 'identity'}, load ${loadavg()[0].toFixed(1)}`);
+    await cpuPerRequest([server.pid!], () => cases[0][1](warm), 50, CONNECTIONS);
+    const pids = processTree(server.pid!); // the cluster's workers are up once it has answered
+    console.log(`data ${DATA}, ${total} features (${paris} in the Paris bbox), ${REQUESTS} requests per case, ${CONNECTIONS} connections, ${WORKERS} server process(es), encoding ${ENCODING || 'identity'}, load ${loadavg()[0].toFixed(1)}`);
     console.log('| case | server CPU ms/page | req/s | bytes/page |\n|---|---|---|---|');
     for (const [name, url] of cases) {
       const random = seeded(12345);
-      const m = await cpuPerRequest(server.pid!, () => url(random), REQUESTS, CONNECTIONS);
+      const m = await cpuPerRequest(pids, () => url(random), REQUESTS, CONNECTIONS);
       console.log(`| ${name} | ${m.cpuMs.toFixed(2)} | ${m.rps.toFixed(0)} | ${m.bytes.toFixed(0)} |`);
     }
     const times = await sequentialPaging(`${base}/collections/${COLLECTION}/items?limit=1000`, PAGES);

@@ -184,6 +184,16 @@ export interface Provider {
   close(): Promise<void>;
 }
 
+/**
+ * An async iterator that can also hand out the items it already holds (a provider's decoded batch)
+ * without a promise each: a consumer of a 1,000-feature page then awaits once per batch, not once per
+ * feature (each promise also runs the async-context hooks of every AsyncLocalStorage).
+ */
+export interface BufferedIterator<T> extends AsyncIterator<T> {
+  /** The items in hand after the last next(), consumed by this call ([] when none). */
+  buffered?(): T[];
+}
+
 /** A provider's scan in arrays: its own scanBatches when it has one, else its scan() grouped. */
 export async function* batchesOf(provider: Provider, bbox?: Rect, predicate?: FeaturePredicate, options?: ScanOptions): AsyncIterable<Feature[]> {
   if (provider.scanBatches) { yield* provider.scanBatches(bbox, predicate, options); return; }

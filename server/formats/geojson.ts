@@ -2,7 +2,7 @@
 // at the end when a filter forces a full pass, are written after the features array.
 import type { Response } from 'express';
 import type { Feature as GeoJsonFeature } from 'geojson';
-import type { Feature } from '../types.js';
+import type { BufferedIterator, Feature } from '../types.js';
 import { JsonResponseWriter, writesJsonBytes } from './json-bytes.js';
 
 export interface Link { href: string; rel: string; type?: string; title?: string; hreflang?: string; templated?: boolean }
@@ -71,14 +71,28 @@ export async function writeFeatureCollection(res: Response, page: CollectionPage
   out.ascii('{"type":"FeatureCollection","features":[');
   const plain = shape === plainShaper;
   let n = 0;
-  for await (const feature of page.features) {
+  const write = (feature: Feature) => {
     if (n++ > 0) out.ascii(',');
     // Unshaped features the provider can write from its bytes skip decoding and re-encoding.
     if (!(plain && writesJsonBytes(feature) && feature.writeJson(out))) {
       const fast = plain && feature.json ? feature.json() : undefined;
       out.text(fast ?? featureJson(shape(feature), numberProperties));
     }
-    if (out.full) await out.flush();
+  };
+  // One await per batch where the provider hands its batches out (BufferedIterator), else per feature.
+  const iterator: BufferedIterator<Feature> = page.features[Symbol.asyncIterator]();
+  let finished = false;
+  try {
+    for (let step = await iterator.next(); !step.done; step = await iterator.next()) {
+      write(step.value);
+      const rest = iterator.buffered?.();
+      if (rest) for (const feature of rest) { write(feature); if (out.full) await out.flush(); }
+      if (out.full) await out.flush();
+    }
+    finished = true;
+  } finally {
+    // As for-await does: a loop left by an error closes the source.
+    if (!finished) await iterator.return?.();
   }
   const { numberMatched, links } = await page.finish(n);
   const tail: Record<string, unknown> = {};

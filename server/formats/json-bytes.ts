@@ -43,14 +43,18 @@ export class JsonBytes {
 
   /** A JSON string literal of `s` (ids): ASCII needing no escape is written as it is. */
   string(s: string): void {
+    // One pass: copy while checking; on a character that needs more, take the copy back.
+    this.reserve(s.length + 2);
+    const buffer = this.buffer;
+    let at = this.used;
+    buffer[at++] = 0x22;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
       if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) { this.text(JSON.stringify(s)); return; }
+      buffer[at++] = c;
     }
-    this.reserve(s.length + 2);
-    this.buffer[this.used++] = 0x22;
-    this.ascii(s);
-    this.buffer[this.used++] = 0x22;
+    buffer[at++] = 0x22;
+    this.used = at;
   }
 
   /** Any text (UTF-8 encoded). */

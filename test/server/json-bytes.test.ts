@@ -40,7 +40,8 @@ const EXTREMES: Record<string, unknown[]> = {
 function records(): { properties: Record<string, unknown>; geometry: { type: 'Point'; coordinates: number[] } | null }[] {
   const out = [];
   for (let i = 0; i < 120; i++) {
-    const properties: Record<string, unknown> = { code: `F${i}` };
+    // Ids too: some need escaping or are not ASCII (written through JsonBytes.string).
+    const properties: Record<string, unknown> = { code: i % 7 === 0 ? `F${i} "q"` : i % 11 === 0 ? `F${i}\t« é »💧` : i % 13 === 0 ? `F${i} back\\slash` : `F${i}` };
     for (const column of COLUMNS.slice(1)) {
       // Every fifth value of each column absent (null), at a different row per column.
       if ((i + column.name.length) % 5 === 0) continue;

@@ -29,6 +29,12 @@ const FIXED_SIZE = new Uint8Array(16);
 for (const [type, size] of [[ColumnType.Byte, 1], [ColumnType.UByte, 1], [ColumnType.Short, 2], [ColumnType.UShort, 2], [ColumnType.Int, 4],
   [ColumnType.UInt, 4], [ColumnType.Float, 4], [ColumnType.Long, 8], [ColumnType.ULong, 8], [ColumnType.Double, 8]]) FIXED_SIZE[type] = size;
 
+// What a string's byte needs: nothing (printable ASCII), a UTF-8 check (over 0x7e), or escaping.
+const HIGH = 1;
+const ESCAPE = 2;
+const BYTE_KIND = new Uint8Array(256);
+for (let c = 0; c < 256; c++) BYTE_KIND[c] = c < 0x20 || c === 0x22 || c === 0x5c ? ESCAPE : c > 0x7e ? HIGH : 0;
+
 /** Text through the encoder at `at`, then room for the rest of the feature again; returns the new end. */
 function slow(out: JsonBytes, at: number, text: string, room: number): number {
   out.used = at;
@@ -96,7 +102,8 @@ export class GeoJsonTranscoder {
     buf[at++] = 0x7b; // {
     for (let i = 0; i < this.keyBytes.length; i++) {
       const key = this.keyBytes[i];
-      for (let k = 0; k < key.length; k++) buf[at++] = key[k];
+      buf.set(key, at);
+      at += key.length;
       if (i !== next) { buf[at++] = 0x6e; buf[at++] = 0x75; buf[at++] = 0x6c; buf[at++] = 0x6c; continue; } // null
       o += 2;
       const type = this.types[i];
@@ -118,16 +125,15 @@ export class GeoJsonTranscoder {
         // Copied as they are when nothing needs escaping and the bytes are valid UTF-8 (what
         // JSON.stringify of their decoding encodes to); else the text path.
         const mark = at;
-        let high = false;
-        let plain = true;
+        let seen = 0;
         buf[at++] = 0x22;
         for (let k = start; k < o; k++) {
           const c = b[k];
-          if (c < 0x20 || c === 0x22 || c === 0x5c) { plain = false; break; }
-          if (c > 0x7e) high = true;
+          const kind = BYTE_KIND[c];
+          if (kind !== 0) { seen |= kind; if (kind === ESCAPE) break; }
           buf[at++] = c;
         }
-        if (plain && (!high || isUtf8(b.subarray(start, o)))) buf[at++] = 0x22;
+        if (seen === 0 || (seen === HIGH && isUtf8(b.subarray(start, o)))) buf[at++] = 0x22;
         else {
           at = slow(out, mark, JSON.stringify(decoder.decode(b.subarray(start, o))), room);
           buf = out.buffer;
