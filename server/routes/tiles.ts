@@ -18,14 +18,14 @@ import { parseFilterParams } from '../query/predicate.js';
 import type { Interval } from '../params/datetime.js';
 import { sendEncoded } from '../compression.js';
 import { BodyCache, etagMatches } from '../page-cache.js';
-import { batchesOf, type CollectionDefinition, type Feature, type FeaturePredicate, type QueryConditions, type Rect, type ScanOptions } from '../types.js';
+import type { CollectionDefinition, FeaturePredicate, QueryConditions, Rect } from '../types.js';
 import { filterPredicate } from './filter.js';
 import { basemapStyle, type Basemap } from './basemap.js';
 import { mapPage, styleDocument, STYLE_MEDIA_TYPE, type MapSelector, type MapView, type StyleLayer } from './map.js';
 import { MAP_JS } from './map-client.js';
 import {
-  polygonBoxKeeper, bufferedTileBounds, cellsOf, clustersOnly, DEFAULT_MAX_FEATURES, getTileMatrixSet, PreAggregateCache, TilePool, MVT_MEDIA_TYPE, tileJson, tileMatrixSetsList, tilesetDocument, tilesetsList,
-  TILES_CONFORMANCE, TILING_SCHEME_REL, validTile, viewOf, type PreAggregateView, type TileLayerInfo, type TileLayerInput, type TileMatrixSet,
+  getTileMatrixSet, MVT_MEDIA_TYPE, tileJson, tileMatrixSetsList, tilesetDocument, tilesetsList, TileRenderer,
+  TILES_CONFORMANCE, TILING_SCHEME_REL, validTile, type LayerQuery, type TileLayerInfo, type TileMatrixSet,
 } from '../tiles/index.js';
 
 export type { Choropleth, MapSelector, MapView, StyleLayer } from './map.js';
@@ -134,15 +134,6 @@ function unionExtent(extents: (Rect | null)[]): Rect | null {
   };
 }
 
-/**
- * Lines and polygons read for one unfiltered collection tile, at most (about): past it the tile would
- * exceed its 500 KB bound and be sampled by the encoder anyway, after reading everything. The sample is
- * taken from the index, whole areas at a time (rows sharing one box); a filtered tile reads all it matches.
- */
-export const TILE_READ_BUDGET = 20_000;
-/** A tile's bound: 500 KB in decimal units, the stricter reading of the limit. */
-const TILE_MAX_BYTES = 500_000;
-
 const queryables = (d: CollectionDefinition) => d.properties.filter((p) => p.queryable !== false).map((p) => p.name);
 
 export function tilesPart(options: TilesOptions = {}): ApiPart {
@@ -151,8 +142,7 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
   const maxAge = options.maxAge ?? 3600;
   const cache = new TileCache(options.cacheBytes ?? 64 * 1024 * 1024);
   const inFlight = new Map<string, Promise<Uint8Array>>();
-  const pool = new TilePool(options.workers);
-  const preAggregates = new PreAggregateCache();
+  const renderer = new TileRenderer(options.workers, options.sumProperty);
   const filterOf = options.filter ?? ((params, d) => filterPredicate(params, d).predicate);
   const spatial = (ctx: ServerContext) => ctx.catalog().list().filter((c) => c.definition.geometryType);
   const spatialOr404 = (ctx: ServerContext, id: string) => {
@@ -228,7 +218,7 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
   async function layerPredicates(collections: ServedCollection[], params: Record<string, string>, dataset: boolean, z: number) {
     const interval = parseDatetime(params.datetime);
     // `exact`: the predicate tests exactly `where` (no custom filter function, no fixed CQL2 of a dataset layer).
-    const out: { collection: ServedCollection; predicate: FeaturePredicate | undefined; where?: QueryConditions; exact: boolean; properties?: string[] }[] = [];
+    const out: LayerQuery[] = [];
     for (const c of collections) {
       const d = c.definition;
       if (dataset) {
@@ -254,99 +244,6 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
     return out;
   }
 
-  async function render(layers: Awaited<ReturnType<typeof layerPredicates>>, tms: TileMatrixSet, z: number, row: number, col: number): Promise<Uint8Array> {
-    const bbox = bufferedTileBounds(tms, z, row, col);
-    // encodeTile sums one property in every layer: only on single-collection tiles.
-    const sumProperty = layers.length === 1 ? options.sumProperty?.[layers[0].collection.definition.id] : undefined;
-    /** The features of one layer in the tile; `cap`: undefined once more than that many are read. */
-    async function read(collection: ServedCollection, predicate: FeaturePredicate | undefined, where: QueryConditions | undefined, properties?: string[], wholeUpTo?: ScanOptions['wholeUpTo']): Promise<Feature[]>;
-    async function read(collection: ServedCollection, predicate: FeaturePredicate | undefined, where: QueryConditions | undefined, properties: string[] | undefined, wholeUpTo: undefined, cap: number): Promise<Feature[] | undefined>;
-    async function read(collection: ServedCollection, predicate: FeaturePredicate | undefined, where: QueryConditions | undefined, properties?: string[], wholeUpTo?: ScanOptions['wholeUpTo'], cap = Infinity) {
-      const batches: Feature[][] = [];
-      let count = 0;
-      // Lines and polygons: polygons too small to draw are not read, stacked rows of one area share
-      // their geometry (decoded, sent and clipped once), and an unfiltered tile reads an even sample
-      // of at most TILE_READ_BUDGET features (see TILE_READ_BUDGET).
-      const shapes = collection.definition.geometryType !== 'Point';
-      const hints = shapes
-        ? { keepBox: /Polygon$/.test(collection.definition.geometryType ?? '') ? polygonBoxKeeper(tms, z) : undefined, sample: TILE_READ_BUDGET, shareGeometry: true }
-        : {};
-      for await (const batch of batchesOf(collection.provider, bbox, predicate, { properties, where, wholeUpTo, ...hints })) {
-        batches.push(batch);
-        if ((count += batch.length) > cap) return undefined; // leaving the loop ends the scan
-      }
-      return batches.flat();
-    }
-    /**
-     * Stacked areas over the tile's bound keep the rows of their latest years (encode.ts, keepLatest): reading
-     * every year only to drop the older ones was most of a low-zoom tile's cost (volumes_departements at
-     * zoom 0: 9,500 rows read, half of them dropped). A yearly layer of a collection tile reads its latest
-     * year first; that year's encoded size tells how many years fit, and only those are read. Undefined:
-     * read the layer as usual (every year fits, the latest year is empty here, or too large to probe).
-     */
-    const latestYearsThatFit = async (collection: ServedCollection, predicate: FeaturePredicate | undefined, where: QueryConditions | undefined, properties?: string[]) => {
-      const d = collection.definition;
-      const extent = (await collection.provider.stats()).metadata?.temporalExtent;
-      if (d.temporal?.kind !== 'year' || typeof extent?.[0] !== 'string' || typeof extent[1] !== 'string') return undefined;
-      const asked = where?.datetime;
-      const first = Math.max(Number(extent[0].slice(0, 4)), asked?.start != null ? new Date(asked.start).getUTCFullYear() : -Infinity);
-      const last = Math.min(Number(extent[1].slice(0, 4)), asked?.end != null ? new Date(asked.end).getUTCFullYear() : Infinity);
-      if (!(last > first)) return undefined;
-      // Whole years, so that the request's interval and these years meet exactly where a year row meets both.
-      const since = (year: number) => {
-        const years = { start: Date.UTC(year, 0, 1), end: Date.UTC(last, 11, 31, 23, 59, 59, 999) };
-        const datetime = { start: Math.max(years.start, asked?.start ?? -Infinity), end: Math.min(years.end, asked?.end ?? Infinity) };
-        return [and([predicate, datetimePredicate(d, years)]), { ...(where ?? { definition: d }), datetime }] as const;
-      };
-      const latest = await read(collection, ...since(last), properties, undefined, TILE_READ_BUDGET);
-      if (!latest?.length) return undefined;
-      const probe = await pool.encode([{ name: d.id, features: latest, period: d.temporal.start }], tms.id, z, row, col, { sumProperty, maxBytes: TILE_MAX_BYTES });
-      // Years grow the tile about linearly; a little over, the encoder keeps one year less.
-      const fit = Math.floor(TILE_MAX_BYTES / Math.max(1, probe.length));
-      // Every year fits, or more rows than an unfiltered tile reads (that read samples whole areas instead).
-      if (fit > last - first || latest.length * fit > TILE_READ_BUDGET) return undefined;
-      return fit <= 1 ? latest : read(collection, ...since(last - fit + 1), properties);
-    };
-    const inputs = await Promise.all(layers.map(async ({ collection, predicate, where, exact, properties }): Promise<TileLayerInput> => {
-      // Unfiltered: the collection's pre-aggregates; restricted to one value a view sidecar may hold (the latest year).
-      const view = predicate ? (exact && where ? viewOf(where) : undefined) : null;
-      const cells = view === undefined ? null : await preAggregated(collection, tms, z, row, col, sumProperty, view ?? undefined);
-      if (cells) return { name: collection.definition.id, features: [], cells };
-      // Geometry, id and the summed property first: a dense point layer becomes clusters, which need
-      // nothing else (most of a low-zoom tile's cost is decoding properties); otherwise read it whole
-      // (every property, or those the dataset layer carries). Other geometries are never clustered: read once.
-      if (collection.definition.geometryType !== 'Point') {
-        const { id, temporal } = collection.definition;
-        const features = (layers.length === 1 ? await latestYearsThatFit(collection, predicate, where, properties) : undefined)
-          ?? await read(collection, predicate, where, properties);
-        return { name: id, features, period: temporal?.start };
-      }
-      // Too few to cluster, as the provider may know before reading: read whole at once.
-      let whole = false;
-      const lean = await read(collection, predicate, where, sumProperty ? [sumProperty] : [], { count: DEFAULT_MAX_FEATURES, properties, whole: () => { whole = true; } });
-      if (whole) return { name: collection.definition.id, features: lean };
-      // Dense: only its clusters' cells go to the tile worker (typed arrays, not every feature).
-      if (clustersOnly(lean, tms, z, row, col)) return { name: collection.definition.id, features: [], cells: cellsOf(lean, tms, z, row, col, sumProperty) };
-      return { name: collection.definition.id, features: await read(collection, predicate, where, properties) };
-    }));
-    return pool.encode(inputs.filter((l) => l.features.length > 0 || l.cells), tms.id, z, row, col, { sumProperty, maxBytes: TILE_MAX_BYTES });
-  }
-
-  /**
-   * Cells of a dense point tile from the collection's pre-aggregates (unfiltered requests only: they hold
-   * every feature); null when there are none for this data version, zoom or summed property, or when
-   * the tile is not dense (then its points are drawn one by one, from the data).
-   */
-  async function preAggregated(collection: ServedCollection, tms: TileMatrixSet, z: number, row: number, col: number, sumProperty: string | undefined, view?: PreAggregateView) {
-    const { provider, definition } = collection;
-    if (definition.geometryType !== 'Point' || !('location' in provider) || typeof provider.location !== 'string') return null;
-    const agg = await preAggregates.get(provider.location, (await provider.stats()).version, view);
-    if (!agg?.covers(tms.id, z) || (sumProperty !== undefined && agg.sumProperty !== sumProperty)) return null;
-    if (agg.count(tms.id, z, row, col) <= DEFAULT_MAX_FEATURES) return null;
-    // A damaged sidecar is not an error of the request: the data answers.
-    return agg.cells(tms.id, z, row, col).catch(() => null);
-  }
-
   async function tile(req: Request, res: Response, collections: ServedCollection[], dataset: boolean): Promise<void> {
     const tms = tmsOr404(req.params.tileMatrixSetId as string);
     const z = integer('tileMatrix', req.params.tileMatrix as string);
@@ -367,7 +264,7 @@ export function tilesPart(options: TilesOptions = {}): ApiPart {
       // Concurrent requests of one tile share one rendering.
       let pending = inFlight.get(etag);
       if (!pending) {
-        pending = render(layers, tms, z, row, col).finally(() => inFlight.delete(etag));
+        pending = renderer.render(layers, tms, z, row, col).finally(() => inFlight.delete(etag));
         inFlight.set(etag, pending);
       }
       body = cache.set(etag, await pending);

@@ -2,6 +2,7 @@
 import { VectorTile, type VectorTileFeature } from '@mapbox/vector-tile';
 import assert from 'node:assert/strict';
 import { PbfReader } from 'pbf';
+import type { Position } from 'geojson';
 import type { Feature } from '../../server/types.js';
 
 export function decode(buf: Uint8Array): VectorTile {
@@ -82,4 +83,16 @@ export function assertSameTile(a: Uint8Array, b: Uint8Array, layer: string, wher
       assert.ok(Math.abs(Number(v) - w) <= 1e-9 * Math.max(1, Math.abs(w)), `${where}: ${k} ${String(v)} vs ${w}`);
     });
   });
+}
+
+/** A closed ring of `n` vertices around (lon, lat), radius `radius` degrees, jittered by `r` so it is not a box. */
+export function ring(r: () => number, lon: number, lat: number, radius: number, n = 24): Position[] {
+  const out: Position[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = (2 * Math.PI * i) / n;
+    const k = radius * (0.7 + 0.3 * r());
+    out.push([lon + k * Math.cos(a), lat + k * Math.sin(a)]);
+  }
+  out.push([...out[0]]);
+  return out;
 }

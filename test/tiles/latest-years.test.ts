@@ -6,13 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import type { Polygon, Position } from 'geojson';
+import type { Polygon } from 'geojson';
 import { buildCollections } from '../../collections/build.js';
 import { createApp, defaultParts } from '../../server/app.js';
 import { openCatalog, type Catalog } from '../../server/catalog.js';
 import { bufferedTileBounds, encodeTile } from '../../server/tiles/index.js';
 import { batchesOf, type CollectionDefinition, type Feature } from '../../server/types.js';
-import { layerFeatures, rng } from './helpers.js';
+import { layerFeatures, ring, rng } from './helpers.js';
 
 const YEARS = Array.from({ length: 16 }, (_, i) => 2008 + i);
 const USAGES = ['AEP', 'IRR', 'IND'];
@@ -28,16 +28,6 @@ const definition: CollectionDefinition = {
     { name: 'note', type: 'string', title: 'Note' },
   ],
 };
-
-function ring(r: () => number, lon: number, lat: number, radius: number, n = 24): Position[] {
-  const out: Position[] = [];
-  for (let i = 0; i < n; i++) {
-    const a = (2 * Math.PI * i) / n;
-    out.push([lon + radius * (0.7 + 0.3 * r()) * Math.cos(a), lat + radius * (0.7 + 0.3 * r()) * Math.sin(a)]);
-  }
-  out.push([...out[0]]);
-  return out;
-}
 
 let dir: string;
 let catalog: Catalog;

@@ -7,14 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import type { Polygon, Position } from 'geojson';
+import type { Polygon } from 'geojson';
 import { buildCollections } from '../../collections/build.js';
 import { createApp, defaultParts } from '../../server/app.js';
 import { openCatalog, type Catalog } from '../../server/catalog.js';
 import { FlatGeobufProvider, thin } from '../../server/providers/flatgeobuf/provider.js';
 import { bufferedTileBounds, encodeTile, lonLatToTile, polygonBoxKeeper, type TileMatrixSetId } from '../../server/tiles/index.js';
 import { batchesOf, type CollectionDefinition, type Feature, type FeaturePredicate, type ScanOptions } from '../../server/types.js';
-import { layerFeatures, rng } from './helpers.js';
+import { layerFeatures, ring, rng } from './helpers.js';
 
 const YEARS = [2018, 2019, 2020, 2021, 2022, 2023];
 const definition: CollectionDefinition = {
@@ -26,18 +26,6 @@ const definition: CollectionDefinition = {
     { name: 'volume', type: 'number', title: 'Volume' },
   ],
 };
-
-/** A closed ring of `n` vertices around (lon, lat), radius r degrees, jittered so it is not a box. */
-function ring(r: () => number, lon: number, lat: number, radius: number, n = 24): Position[] {
-  const out: Position[] = [];
-  for (let i = 0; i < n; i++) {
-    const a = (2 * Math.PI * i) / n;
-    const k = radius * (0.7 + 0.3 * r());
-    out.push([lon + k * Math.cos(a), lat + k * Math.sin(a)]);
-  }
-  out.push([...out[0]]);
-  return out;
-}
 
 const AREAS = 120;
 let dir: string;
