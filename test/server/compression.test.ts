@@ -5,10 +5,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, get, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import { createApp, defaultParts } from '../../server/app.js';
 import { openCatalog, type Catalog } from '../../server/catalog.js';
-import { EncodedBody } from '../../server/compression.js';
+import { EncodedBody, nativeZstd, useZstd, zstdOffered, type ZstdCodec } from '../../server/compression.js';
 import { buildFixture, fixtureDefinition } from '../fixtures.js';
 
 let server: Server;
@@ -105,5 +105,68 @@ describe('compression', () => {
     assert.equal(a, b, 'the same buffer, made once');
     assert.equal(await body.get('br'), a);
     assert.ok(body.bytes > 10_000 && body.bytes < 10_200);
+  });
+});
+
+// Node 20 has no zstd: a stand-in codec (gzip bytes under the zstd name) checks negotiation, streaming,
+// caching, Vary and ETags here; test/server/zstd-native.test.ts runs the real one on a Node that has it.
+describe('zstd, where the runtime has it', () => {
+  const made: string[] = [];
+  const fake: ZstdCodec = {
+    stream: () => { made.push('stream'); return createGzip(); },
+    compress: async (data) => { made.push('once'); return gzipSync(data); },
+  };
+  const unzstd = (r: Raw) => (r.headers['content-encoding'] === 'zstd' ? gunzipSync(r.body) : decode(r));
+
+  it('is not offered by a runtime without it', async () => {
+    assert.equal(nativeZstd({ constants: {} } as never), null);
+    if (zstdOffered()) return; // a newer Node: the native test covers it
+    const r = await raw('/collections/sites/items?limit=28', { 'Accept-Encoding': 'zstd' });
+    assert.equal(r.headers['content-encoding'], undefined);
+    assert.equal((await raw('/collections/sites/items?limit=28', { 'Accept-Encoding': 'zstd, gzip' })).headers['content-encoding'], 'gzip');
+  });
+
+  it('streamed and cached answers: preferred when asked, same bytes decoded, its own ETag, Vary', async () => {
+    const restore = useZstd(fake);
+    try {
+      const path = '/collections/sites/items?limit=27&offset=2';
+      const first = await raw(path, { 'Accept-Encoding': 'gzip, deflate, br, zstd' });
+      assert.equal(first.headers['content-encoding'], 'zstd');
+      assert.deepEqual(made, ['stream'], 'rendered for the first time: streamed');
+      assert.match(String(first.headers.etag), /-zstd"$/);
+      assert.match(String(first.headers.vary), /Accept-Encoding/i);
+      const plain = await raw(path);
+      assert.deepEqual(unzstd(first), plain.body);
+      const cached = await raw(path, { 'Accept-Encoding': 'zstd' });
+      const again = await raw(path, { 'Accept-Encoding': 'zstd;q=1, br;q=0.5' });
+      assert.deepEqual(made, ['stream', 'once'], 'the cached copy compressed once');
+      for (const r of [cached, again]) {
+        assert.equal(r.headers['content-encoding'], 'zstd');
+        assert.deepEqual(unzstd(r), plain.body);
+        assert.equal(Number(r.headers['content-length']), r.body.length);
+      }
+      assert.equal((await raw(path, { 'Accept-Encoding': 'zstd', 'If-None-Match': String(cached.headers.etag) })).status, 304);
+      assert.equal((await raw(path, { 'Accept-Encoding': 'zstd;q=0.5, br' })).headers['content-encoding'], 'br', 'q-values first');
+      assert.equal((await raw(path, { 'Accept-Encoding': 'zstd;q=0, gzip' })).headers['content-encoding'], 'gzip');
+    } finally { restore(); }
+  });
+
+  it('exports, HTML and documents stream through it; small answers and HEAD go as they are', async () => {
+    const restore = useZstd(fake);
+    try {
+      for (const path of ['/collections/sites/items?f=csv', '/collections/sites/items?f=geojsonseq', '/collections/sites/items?f=html&limit=31', '/api']) {
+        const plain = await raw(path);
+        const z = await raw(path, { 'Accept-Encoding': 'zstd' });
+        assert.equal(z.headers['content-encoding'], 'zstd', path);
+        assert.deepEqual(unzstd(z), plain.body, path);
+      }
+      const small = await raw('/collections/sites/items/NOPE', { 'Accept-Encoding': 'zstd' });
+      assert.equal(small.status, 404);
+      assert.equal(small.headers['content-encoding'], undefined);
+      const head = await new Promise<IncomingHttpHeaders>((resolve, reject) => {
+        get({ host: '127.0.0.1', port, path: '/api', method: 'HEAD', headers: { 'Accept-Encoding': 'zstd' } }, (res) => { res.resume(); resolve(res.headers); }).on('error', reject);
+      });
+      assert.equal(head['content-encoding'], undefined);
+    } finally { restore(); }
   });
 });
