@@ -21,7 +21,7 @@ import { describeLocation, isRemote } from './server/storage/location.js';
 import { activateVersion, publishDirectory, type Verification } from './server/storage/manifest.js';
 import { publishBuild } from './collections/publish.js';
 import { AccessConfigError, ClusterStore, loadAccessConfig, registerAccessCommands, serveClusterRateLimits, withAccess, type AccessConfig } from './server/auth/index.js';
-import { rebuildTileSidecars, type BuildProgress } from './collections/build.js';
+import { rebuildTileSidecars, writeBuiltTiles, type BuildProgress } from './collections/build.js';
 import { buildDefaultDataset, datasetPresent } from './collections/dataset.js';
 import { collections } from './collections/definitions/index.js';
 import { SERVICE_INFO } from './collections/service.js';
@@ -212,7 +212,7 @@ program.command('build-columns')
   });
 
 program.command('build-tiles')
-  .description('write (or rewrite) the tile pre-aggregates <file>.tiles (and <file>.tiles-<property>-<value> of the latest value) of collection files')
+  .description('write (or rewrite) the tile pre-aggregates <file>.tiles (and <file>.tiles-<property>-<value> of the latest value) of point collection files, and the low-zoom tiles <file>.tiles-mvt of line and polygon ones')
   .argument('<files...>', 'local .fgb files of the collections (found by file name)')
   .action(async (files: string[]) => {
     for (const file of files) {
@@ -220,7 +220,8 @@ program.command('build-tiles')
       if (!definition) throw new Error(`${file}: no collection has this file name`);
       const started = performance.now();
       const points = await rebuildTileSidecars(resolve(file), definition);
-      logger.info({ file, points, seconds: Math.round(performance.now() - started) / 1000 }, points ? 'tile pre-aggregates written' : 'no tile pre-aggregates for this collection');
+      const built = await writeBuiltTiles(resolve(file), definition);
+      logger.info({ file, points, built, seconds: Math.round(performance.now() - started) / 1000 }, points || built ? 'tile sidecars written' : 'no tile sidecars for this collection');
     }
   });
 

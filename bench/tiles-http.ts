@@ -1,6 +1,7 @@
 // Vector tiles over HTTP, cold: the tile cache is disabled, so every request reads and encodes (concurrent
-// requests of one tile still share one rendering). Per tileset and zoom: tiles/s, p50/p95/p99 latency and
-// the longest event-loop block of the server meanwhile (monitorEventLoopDelay), as a markdown table.
+// requests of one tile still share one rendering). Per tileset and zoom: tiles/s, p50/p95/p99 latency, the
+// server's CPU per tile (its process: main thread, tile workers, zlib; /proc) and the longest event-loop
+// block of the server meanwhile (monitorEventLoopDelay), as a markdown table.
 //   node dist/bench/tiles-http.js [dataDir] [--seconds 3] [--connections 4] [--zooms 0,3,5,7,9,11,13]
 //        [--path /tiles,/collections/chroniques/tiles] [--tms WebMercatorQuad] [--workers N] [--warm]
 // Without a data directory, a default dataset at scale 0.05 is built in a temporary directory.
@@ -20,6 +21,7 @@ import { buildDefaultDataset } from '../collections/dataset.js';
 import { collections } from '../collections/definitions/index.js';
 import { SERVICE_INFO } from '../collections/service.js';
 import { TILES_OPTIONS } from '../collections/style.js';
+import { cpuSeconds } from './uncached.js';
 
 const CITIES = [[2.35, 48.85], [4.83, 45.76], [5.37, 43.3], [1.44, 43.6], [-0.58, 44.84], [3.06, 50.63], [-1.55, 47.22], [7.75, 48.57]];
 
@@ -118,8 +120,8 @@ async function main(): Promise<void> {
   const rows = [
     `Data: \`${dataDir}\`; ${tms}; ${connections} connections, ${seconds} s per row; server in one process, ${workers} tile worker thread(s).`,
     'Cold: tile cache disabled, every request reads and encodes (after one warm-up tile per tileset, at zoom 8). Longest block: the longest event-loop delay of the server during the row.', '',
-    `| tiles | zoom | distinct tiles | cold tiles/s | cold p50 / p95 / p99 ms | longest event-loop block ms | mean KB |${warmToo ? ' warm tiles/s |' : ''}`,
-    `|---|---|---|---|---|---|---|${warmToo ? '---|' : ''}`,
+    `| tiles | zoom | distinct tiles | cold tiles/s | cold p50 / p95 / p99 ms | server CPU ms/tile | longest event-loop block ms | mean KB |${warmToo ? ' warm tiles/s |' : ''}`,
+    `|---|---|---|---|---|---|---|---|${warmToo ? '---|' : ''}`,
   ];
   const ms = (v: number) => (v < 10 ? v.toFixed(1) : v.toFixed(0));
   try {
@@ -130,7 +132,9 @@ async function main(): Promise<void> {
       for (const z of zooms) {
         const paths = tiles(prefix, tms, z, z <= 5 ? 16 : 64);
         await cold.ask('reset');
+        const cpu0 = cpuSeconds(cold.child.pid!);
         const c = await run(cold.base, paths, seconds, connections);
+        const cpu = ((cpuSeconds(cold.child.pid!) - cpu0) * 1000) / Math.max(1, c.rate * seconds);
         const block = await cold.ask('max');
         loads.push(loadavg()[0]);
         let w = '';
@@ -139,7 +143,7 @@ async function main(): Promise<void> {
           w = ` ${(await run(warm.base, paths, seconds, connections)).rate.toFixed(0)} |`;
         }
         if (c.errors) process.stderr.write(`${prefix} z${z}: ${c.errors} errors or non-2xx\n`);
-        rows.push(`| ${prefix} | ${z} | ${paths.length} | ${c.rate.toFixed(1)} | ${ms(c.p50)} / ${ms(c.p95)} / ${ms(c.p99)} | ${ms(block)} | ${c.kb.toFixed(1)} |${w}`);
+        rows.push(`| ${prefix} | ${z} | ${paths.length} | ${c.rate.toFixed(1)} | ${ms(c.p50)} / ${ms(c.p95)} / ${ms(c.p99)} | ${ms(cpu)} | ${ms(block)} | ${c.kb.toFixed(1)} |${w}`);
         process.stderr.write(`${rows[rows.length - 1]}\n`);
       }
     }

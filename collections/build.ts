@@ -2,15 +2,16 @@
 // Everything is written into a staging directory first; files are renamed into place only
 // once every collection has been written, so a failed build leaves the previous data untouched.
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { FlatGeobufWriter, type ColumnSpec } from '../server/providers/flatgeobuf/writer.js';
 import { columnSpecs } from '../server/query/property-types.js';
 import { writeColumnsSidecar } from '../server/providers/flatgeobuf/columns-build.js';
 import type { Geometry } from 'geojson';
 import { batchesOf, type CollectionDefinition } from '../server/types.js';
 import { FlatGeobufProvider } from '../server/providers/flatgeobuf/provider.js';
-import { PreAggregateBuilder, viewSidecar, type PreAggregateSpec } from '../server/tiles/index.js';
-import { TILE_PRE_AGGREGATES } from './tiles.js';
+import { openCatalog } from '../server/catalog.js';
+import { PreAggregateBuilder, prerenderedSidecar, resolveTms, TileRenderer, viewSidecar, writePrerenderedTiles, type PreAggregateSpec } from '../server/tiles/index.js';
+import { TILE_PRE_AGGREGATES, TILE_PRERENDERED, TILE_SUM_PROPERTY } from './tiles.js';
 
 /** A record to write: a GeoJSON geometry when given (polygons), else a point from lon/lat. */
 export interface SourceRecord { properties: Record<string, unknown>; lon: number | null; lat: number | null; geometry?: Geometry | null }
@@ -22,6 +23,8 @@ export interface BuildInput {
   estimate?: number;
   /** Tile pre-aggregates written beside the file (`<file>.tiles`); the collection's declared ones by default, null for none. */
   tiles?: PreAggregateSpec | null;
+  /** Zooms 0..n of its unfiltered tiles rendered at build time (`<file>.tiles-mvt`); the collection's declared ones by default, null for none. */
+  prerender?: number | null;
 }
 
 export interface BuildProgress {
@@ -116,6 +119,26 @@ export async function rebuildTileSidecars(path: string, definition: CollectionDe
   }
 }
 
+/**
+ * Renders the unfiltered tiles of zooms 0..maxZoom of a line or polygon collection file into
+ * `<file>.tiles-mvt` (server/tiles/prerendered.ts), with the server's renderer. Returns the non-empty
+ * tiles written; 0 (and no sidecar) for points or a collection that declares none.
+ */
+export async function writeBuiltTiles(path: string, definition: CollectionDefinition, maxZoom: number | null | undefined = TILE_PRERENDERED[definition.id]): Promise<number> {
+  rmSync(prerenderedSidecar(path), { force: true }); // rendered from the data, never from an older sidecar
+  if (maxZoom === undefined || maxZoom === null) return 0;
+  const catalog = await openCatalog(dirname(path), [definition]);
+  try {
+    const collection = catalog.get(definition.id);
+    if (!collection || !collection.definition.geometryType || collection.definition.geometryType === 'Point') return 0;
+    const renderer = new TileRenderer(0, TILE_SUM_PROPERTY);
+    const what = { collection: definition.id, properties: collection.definition.properties.map((p) => p.name), sumProperty: TILE_SUM_PROPERTY[definition.id] };
+    return await writePrerenderedTiles(path, what, maxZoom, (tms, z, row, col) => renderer.render([{ collection, predicate: undefined, exact: true }], resolveTms(tms), z, row, col));
+  } finally {
+    await catalog.close();
+  }
+}
+
 export async function writeCollection(path: string, input: BuildInput, progress?: BuildProgress): Promise<number> {
   const { definition } = input;
   const writer = new FlatGeobufWriter(path, {
@@ -143,6 +166,7 @@ export async function writeCollection(path: string, input: BuildInput, progress?
     // Column statistics and indexes for counts and selective filters (server/providers/flatgeobuf/columns.ts).
     await writeColumnsSidecar(path);
     tiles?.write(path);
+    if (input.prerender !== null) await writeBuiltTiles(path, definition, input.prerender ?? TILE_PRERENDERED[definition.id]);
     return n;
   } catch (error) {
     writer.abort();

@@ -21,3 +21,13 @@ export const TILE_PRE_AGGREGATES: Record<string, PreAggregateSpec> = Object.from
 );
 /** The map shows the chroniques of the latest year (collections/style.ts): their dense tiles get clusters of their own. */
 TILE_PRE_AGGREGATES.chroniques.latestOf = 'annee';
+
+/**
+ * Zooms 0–2 of the stacked areas rendered at build time (server/tiles/prerendered.ts): there one tile
+ * spans France or a continent and reads every area's years × usages (~4,000 rows, 10 MB of repeated
+ * outlines for a département tile at zoom 0). Only where the file holds lines or polygons; deeper
+ * tiles, and every filtered one, are rendered from the data.
+ */
+export const TILE_PRERENDERED: Record<string, number> = Object.fromEntries(
+  ['volumes_departements', 'volumes_regions', 'volumes_epci', 'volumes_communes'].map((id) => [id, 2]),
+);

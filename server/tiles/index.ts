@@ -16,6 +16,7 @@ export { cellsOf, clustersOnly, DEFAULT_MAX_BYTES, DEFAULT_MAX_FEATURES, type Ce
 export { PreAggregateBuilder, PreAggregateCache, PreAggregates, viewOf, viewSidecar, type PreAggregateSpec, type PreAggregateView, type TileCells } from './preaggregate.js';
 export { defaultTileWorkers, TilePool } from './pool.js';
 export { TileRenderer, TILE_MAX_BYTES, TILE_READ_BUDGET, type LayerQuery } from './render.js';
+export { PrerenderedTiles, prerenderedSidecar, RENDERER_VERSION, writePrerenderedTiles, type PrerenderedFor } from './prerendered.js';
 
 const CONF = 'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf';
 export const TILES_CONFORMANCE = [

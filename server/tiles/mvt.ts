@@ -156,6 +156,20 @@ function writePacked(values: number[], pbf: PbfWriter): void {
   for (const v of values) pbf.writeVarint(v);
 }
 
+/** Packed varints as bytes (values are 32-bit unsigned: commands and zig-zag deltas). */
+function packVarints(values: readonly number[]): Uint8Array {
+  let n = 0;
+  for (const x of values) { const v = x >>> 0; n += v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5; }
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (let v of values) {
+    v >>>= 0;
+    while (v > 0x7f) { out[at++] = (v & 0x7f) | 0x80; v >>>= 7; }
+    out[at++] = v;
+  }
+  return out;
+}
+
 function writeValue(value: Value, pbf: PbfWriter): void {
   if (typeof value === 'string') pbf.writeStringField(1, value);
   else if (typeof value === 'boolean') pbf.writeBooleanField(7, value);
@@ -181,18 +195,25 @@ function writeLayer(layer: MvtLayer & { extent: number; budget: number }, pbf: P
   const dict = new Dictionary();
   const tags: number[] = [];
   const geometry: number[] = [];
+  // Rows drawn with one clipped shape come one after another (encode.ts): its commands are encoded once.
+  let shape: VtFeature | undefined;
+  let shapeBytes: Uint8Array = new Uint8Array(0);
   for (let i = 0; i < layer.features.length; i++) {
     const feature = layer.features[i];
     const featureTags = layer.tags ? layer.tags[i] : feature.tags;
     tags.length = 0;
-    geometry.length = 0;
     if (featureTags) writeTags(featureTags, dict, tags);
-    writeGeometry(feature, geometry);
+    if (feature !== shape) {
+      geometry.length = 0;
+      writeGeometry(feature, geometry);
+      shapeBytes = packVarints(geometry);
+      shape = feature;
+    }
     pbf.writeMessage(2, (_: unknown, p: PbfWriter) => {
       if (typeof feature.id === 'number' && Number.isSafeInteger(feature.id) && feature.id >= 0) p.writeVarintField(1, feature.id);
       if (tags.length) p.writeMessage(2, writePacked, tags);
       p.writeVarintField(3, feature.type);
-      p.writeMessage(4, writePacked, geometry);
+      p.writeBytesField(4, shapeBytes);
     }, null);
     if ((i + 1) % CHECK_EVERY === 0 && i + 1 < n) {
       // A tile over its budget is thrown away and made again leaner (encode.ts): once an eighth of a large
