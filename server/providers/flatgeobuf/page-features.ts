@@ -6,7 +6,7 @@ import { GeometryType } from 'flatgeobuf/lib/mjs/flat-geobuf/geometry-type.js';
 import type { JsonBytes } from '../../formats/json-bytes.js';
 import type { Feature } from '../../types.js';
 import { decodeFeature, type DecodeOptions } from './format.js';
-import { PropertyDecoder, pointXY } from './properties.js';
+import { fixed, PropertyDecoder, pointVector } from './properties.js';
 import { GeoJsonTranscoder } from './transcode.js';
 
 /** Every feature has its id columns: one without is garbage bytes decoded, not a feature to serve. */
@@ -21,14 +21,25 @@ export function checkId(values: Record<string, unknown>, idProperties: string[],
 class LazyFeature implements Feature {
   private decoded?: Record<string, unknown>;
   private replaced = false;
+  /**
+   * `shape`: the geometry, or undefined for a point at (x, y), whose object is made only if something
+   * reads it (a page written from bytes never does).
+   */
   constructor(
     readonly id: string,
     readonly index: number,
-    readonly geometry: Feature['geometry'],
+    private shape: Feature['geometry'] | undefined,
+    private x: number,
+    private y: number,
     private bytes: Uint8Array,
     private position: number,
     private owner: PageFeatures,
   ) {}
+  get geometry(): Feature['geometry'] {
+    // Made once (callers may compare geometries by identity); null stays null.
+    if (this.shape === undefined) this.shape = { type: 'Point', coordinates: [this.x, this.y] };
+    return this.shape;
+  }
   get properties(): Record<string, unknown> {
     return (this.decoded ??= this.owner.decodeProperties(this.bytes, this.position));
   }
@@ -45,8 +56,10 @@ class LazyFeature implements Feature {
     return !this.replaced && this.owner.featureJsonInto(this, out);
   }
   jsonBytesInto(transcoder: GeoJsonTranscoder, out: JsonBytes): void {
-    const point = this.geometry?.type === 'Point' ? this.geometry.coordinates : null;
-    transcoder.featureInto(out, this.bytes, this.position, this.id, point, this.geometry);
+    const shape = this.shape;
+    if (shape === undefined) transcoder.featureInto(out, this.bytes, this.position, this.id, true, this.x, this.y, null);
+    else if (shape?.type === 'Point') transcoder.featureInto(out, this.bytes, this.position, this.id, true, shape.coordinates[0], shape.coordinates[1], null);
+    else transcoder.featureInto(out, this.bytes, this.position, this.id, false, 0, 0, shape);
   }
   jsonFromBytes(transcoder: GeoJsonTranscoder): string {
     const geometry = this.geometry?.type === 'Point'
@@ -73,18 +86,25 @@ export class PageFeatures {
 
   /** The page feature at `position` of `bytes` (feature number `index`). */
   feature(bytes: Uint8Array, position: number, index: number): Feature {
-    const idValues = this.idDecoder.decode(bytes, position);
     const ids = this.idProperties;
-    const id = ids.length === 1 ? String(idValues[ids[0]]) : ids.map((p) => idValues[p]).join('_');
-    checkId(idValues, ids, index);
-    let geometry: Feature['geometry'] = null;
-    if (this.header.geometryType === GeometryType.Point) {
-      const xy = pointXY(bytes, position);
-      if (xy) geometry = { type: 'Point', coordinates: xy };
+    let id: string;
+    if (ids.length === 1) {
+      // One id column (every collection here): its value alone, no object per feature.
+      const value = this.idDecoder.only(bytes, position);
+      if (value === null || value === undefined) throw new Error(`feature ${index} has no ${ids[0]} (corrupt file)`);
+      id = String(value);
     } else {
-      geometry = decodeFeature(bytes, position, this.header, { geometry: true, columns: new Set(), decoder: this.idDecoder }).geometry;
+      const idValues = this.idDecoder.decode(bytes, position);
+      checkId(idValues, ids, index);
+      id = ids.map((p) => idValues[p]).join('_');
     }
-    return new LazyFeature(id, index, geometry, bytes, position, this);
+    if (this.header.geometryType === GeometryType.Point) {
+      const xy = pointVector(bytes, position);
+      if (xy < 0) return new LazyFeature(id, index, null, 0, 0, bytes, position, this);
+      return new LazyFeature(id, index, undefined, fixed(bytes, xy, 8).getFloat64(0, true), fixed(bytes, xy + 8, 8).getFloat64(0, true), bytes, position, this);
+    }
+    const geometry = decodeFeature(bytes, position, this.header, { geometry: true, columns: new Set(), decoder: this.idDecoder }).geometry;
+    return new LazyFeature(id, index, geometry, 0, 0, bytes, position, this);
   }
 
   /** Full properties of the feature at `position` (LazyFeature's getter). */

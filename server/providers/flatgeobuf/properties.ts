@@ -27,9 +27,14 @@ function field(b: Uint8Array, table: number, id: number): number {
 
 /** [start, end) of the properties byte vector (Feature field 1) of the size-prefixed feature at `position`, or null. */
 export function propertiesRange(b: Uint8Array, position: number): [number, number] | null {
-  const root = position + 4;
-  const vector = field(b, root + u32(b, root), 1);
+  const vector = propertiesVector(b, position);
   return vector < 0 ? null : [vector + 4, vector + 4 + u32(b, vector)];
+}
+
+/** The properties vector's position (its u32 length, then its bytes), or -1: propertiesRange without an array per feature. */
+export function propertiesVector(b: Uint8Array, position: number): number {
+  const root = position + 4;
+  return field(b, root + u32(b, root), 1);
 }
 
 const f64 = new DataView(new ArrayBuffer(8));
@@ -41,12 +46,17 @@ export function fixed(b: Uint8Array, o: number, n: number): DataView {
 
 /** [x, y] of a Point feature read straight from the flatbuffer (Feature field 0 geometry → Geometry field 1 xy). */
 export function pointXY(b: Uint8Array, position: number): [number, number] | null {
+  const xy = pointVector(b, position);
+  return xy < 0 ? null : [fixed(b, xy, 8).getFloat64(0, true), fixed(b, xy + 8, 8).getFloat64(0, true)];
+}
+
+/** Position of a Point feature's x then y (two little-endian f64), or -1: pointXY without an array per feature. */
+export function pointVector(b: Uint8Array, position: number): number {
   const root = position + 4;
   const geometry = field(b, root + u32(b, root), 0);
-  if (geometry < 0) return null;
+  if (geometry < 0) return -1;
   const vector = field(b, geometry, 1);
-  if (vector < 0 || u32(b, vector) < 2) return null;
-  return [fixed(b, vector + 4, 8).getFloat64(0, true), fixed(b, vector + 12, 8).getFloat64(0, true)];
+  return vector < 0 || u32(b, vector) < 2 ? -1 : vector + 4;
 }
 
 function text(b: Uint8Array, start: number, end: number): string {
@@ -91,10 +101,10 @@ export class PropertyDecoder {
 
   decode(b: Uint8Array, position: number): Record<string, unknown> {
     const out = this.blank();
-    const range = propertiesRange(b, position);
-    if (!range) return out;
-    let o = range[0];
-    const end = range[1];
+    const vector = propertiesVector(b, position);
+    if (vector < 0) return out;
+    let o = vector + 4;
+    const end = o + u32(b, vector);
     let found = 0;
     while (o < end && found < this.wantedCount) {
       const i = b[o] | (b[o + 1] << 8);
@@ -138,6 +148,28 @@ export class PropertyDecoder {
       this.set(out, i, value);
     }
     return out;
+  }
+
+  /** The value of the only wanted column (null when absent): decode() without an object per feature. */
+  only(b: Uint8Array, position: number): unknown {
+    if (this.wantedCount > 1) throw new Error('only() decodes one wanted column');
+    const vector = propertiesVector(b, position);
+    if (vector < 0) return null;
+    let o = vector + 4;
+    const end = o + u32(b, vector);
+    while (o < end) {
+      const i = b[o] | (b[o + 1] << 8);
+      o += 2;
+      const type = this.types[i];
+      const size = FIXED_SIZE[type];
+      if (this.wanted[i]) {
+        // Ids are strings (codes); any other type goes through decode().
+        if (type === ColumnType.String && !this.json[i]) return text(b, o + 4, o + 4 + u32(b, o));
+        return this.decode(b, position)[this.names[i]];
+      }
+      o += size || 4 + u32(b, o);
+    }
+    return null;
   }
 
   private set(out: Record<string, unknown>, i: number, value: unknown): void {

@@ -3,7 +3,7 @@
 // order, absent ones null, doubles keep a decimal point, JSON columns copied as they are.
 import { ColumnType } from 'flatgeobuf/lib/mjs/flat-geobuf/column-type.js';
 import type { ColumnMeta } from 'flatgeobuf/lib/mjs/column-meta.js';
-import { fixed, propertiesRange, u32 } from './properties.js';
+import { fixed, propertiesRange, propertiesVector, u32 } from './properties.js';
 import { isUtf8 } from 'node:buffer';
 import type { JsonBytes } from '../../formats/json-bytes.js';
 
@@ -68,15 +68,15 @@ export class GeoJsonTranscoder {
 
   /**
    * The same text as feature(), written as bytes into `out`: string values are copied from the
-   * file's UTF-8, nothing is built per value. `point` is [x, y] of a Point, else `geometry` is used.
+   * file's UTF-8, nothing is built per value. `point`: a Point at (x, y), else `geometry` is written.
    */
-  featureInto(out: JsonBytes, b: Uint8Array, position: number, id: string, point: number[] | null, geometry: unknown): void {
+  featureInto(out: JsonBytes, b: Uint8Array, position: number, id: string, point: boolean, x: number, y: number, geometry: unknown): void {
     out.bytes(FEATURE_ID);
     out.string(id);
     out.bytes(GEOMETRY);
     if (point) {
       out.bytes(POINT);
-      out.ascii(`${point[0]},${point[1]}]}`);
+      out.ascii(`${x},${y}]}`);
     } else out.text(JSON.stringify(geometry));
     out.bytes(PROPERTIES);
     this.propertiesInto(out, b, position);
@@ -90,9 +90,9 @@ export class GeoJsonTranscoder {
    * string, JSON, binary) reserves its own room, then the room for the rest is reserved again.
    */
   propertiesInto(out: JsonBytes, b: Uint8Array, position: number): void {
-    const range = propertiesRange(b, position);
-    let o = range ? range[0] : 0;
-    const end = range ? range[1] : 0;
+    const vector = propertiesVector(b, position);
+    let o = vector < 0 ? 0 : vector + 4;
+    const end = vector < 0 ? 0 : o + u32(b, vector);
     const room = this.keysLength + 4 * this.keyBytes.length + 4 * (end - o) + 2;
     out.reserve(room);
     // Locals, not captured by any closure: the loops below stay register-fast.
