@@ -173,6 +173,8 @@ function streamZstd(req: Request, res: Response, codec: ZstdCodec): void {
     res.removeHeader('Content-Length');
     s.on('data', (chunk: Buffer) => { if ((write as (c: Buffer) => boolean).call(res, chunk) === false) s.pause(); });
     s.on('end', () => (end as () => void).call(res));
+    // A compressor failure ends this answer, not the process.
+    s.on('error', (error) => res.destroy(error));
     on.call(res, 'drain', () => s.resume());
   });
 }

@@ -4,9 +4,8 @@
 // low-zoom tile is then a few thousand cells read from one byte range instead of every point decoded.
 // The sidecar names the data file it was computed from (size and a hash of its first and last bytes):
 // a sidecar from another data version is ignored, and the tile is rendered from the data as without one.
-import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { dataFingerprint, readSidecar, SidecarCache, writeSidecar } from './sidecar.js';
 import { resolveTms, tileProjector, TILE_MATRIX_SETS, type TileMatrixSetId } from './matrix-sets.js';
 import { DEFAULT_MAX_FEATURES, GRID_SIZES } from './thin.js';
 import type { QueryConditions } from '../types.js';
@@ -16,7 +15,6 @@ const FORMAT = 1;
 /** Finest grid: cells per tile side (the first clustering step of encodeTile). */
 export const CELL_GRID = GRID_SIZES[0];
 const SHIFT = Math.log2(CELL_GRID);
-const FINGERPRINT_BYTES = 64 * 1024;
 
 /** What a collection pre-aggregates (declared per collection in the domain). */
 export interface PreAggregateSpec {
@@ -79,23 +77,6 @@ interface Header {
   tiles: Record<string, number[][]>;
 }
 
-/** Size and SHA-256 of the first and last 64 KiB: identifies one build of a data file. */
-export function dataFingerprint(path: string): { size: number; hash: string } {
-  const size = statSync(path).size;
-  const fd = openSync(path, 'r');
-  try {
-    const hash = createHash('sha256');
-    for (const offset of [0, Math.max(0, size - FINGERPRINT_BYTES)]) {
-      const buffer = Buffer.alloc(Math.min(FINGERPRINT_BYTES, size));
-      readSync(fd, buffer, 0, buffer.length, offset);
-      hash.update(buffer);
-    }
-    return { size, hash: hash.digest('base64url') };
-  } finally {
-    closeSync(fd);
-  }
-}
-
 interface Cell { count: number; sumLon: number; sumLat: number; sum: number; id: string | null }
 
 /** Accumulates points at the finest level, one map per tile matrix set; coarser zooms are merged from it. */
@@ -155,19 +136,7 @@ export class PreAggregateBuilder {
     }
     this.cells.clear();
     const header: Header = { format: FORMAT, data: dataFingerprint(dataPath), sumProperty: this.spec.sumProperty ?? null, maxZoom: this.spec.maxZoom, tiles };
-    const json = Buffer.from(JSON.stringify(header));
-    const head = Buffer.alloc(12);
-    head.write(MAGIC, 0, 'latin1');
-    head.writeUInt32LE(FORMAT, 4);
-    head.writeUInt32LE(json.length, 8);
-    const tmp = `${path}.tmp-${process.pid}`;
-    try {
-      writeFileSync(tmp, Buffer.concat([head, json, ...chunks]));
-      renameSync(tmp, path);
-    } catch (error) {
-      rmSync(tmp, { force: true });
-      throw error;
-    }
+    writeSidecar(path, MAGIC, FORMAT, header, chunks);
   }
 }
 
@@ -267,23 +236,8 @@ export class PreAggregates {
 
   /** The sidecar of dataPath (or its view's) when it exists and was computed from this very data file; else null. */
   static async open(dataPath: string, path = `${dataPath}.tiles`): Promise<PreAggregates | null> {
-    let handle;
-    try { handle = await open(path, 'r'); } catch { return null; }
-    try {
-      const head = Buffer.alloc(12);
-      await handle.read(head, 0, 12, 0);
-      if (head.toString('latin1', 0, 4) !== MAGIC || head.readUInt32LE(4) !== FORMAT) return null;
-      const json = Buffer.alloc(head.readUInt32LE(8));
-      await handle.read(json, 0, json.length, 12);
-      const header = JSON.parse(json.toString('utf8')) as Header;
-      const data = dataFingerprint(dataPath);
-      if (header.data.size !== data.size || header.data.hash !== data.hash) return null; // another data version
-      return new PreAggregates(path, 12 + json.length, header.sumProperty, header.maxZoom, header.tiles);
-    } catch {
-      return null;
-    } finally {
-      await handle.close();
-    }
+    const read = await readSidecar<Header>(dataPath, path, MAGIC, FORMAT);
+    return read && new PreAggregates(path, read.dataStart, read.header.sumProperty, read.header.maxZoom, read.header.tiles);
   }
 
   /** Whether this zoom is pre-aggregated (then a tile absent from the index is not dense). */
@@ -315,26 +269,10 @@ export class PreAggregates {
  * Remote data (http, s3) has none: its tiles are rendered from the data.
  */
 export class PreAggregateCache {
-  private open = new Map<string, { key: string; value: Promise<PreAggregates | null> }>();
+  private sidecars = new SidecarCache((dataPath, path) => PreAggregates.open(dataPath, path));
 
   /** The sidecar of the data at `location` (of its `view`, when given). */
   get(location: string, dataVersion: string, view?: PreAggregateView): Promise<PreAggregates | null> {
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) return Promise.resolve(null);
-    const path = view ? viewSidecar(location, view) : `${location}.tiles`;
-    let sidecar: string;
-    try {
-      const s = statSync(path);
-      sidecar = `${s.size}-${s.mtimeMs}`;
-    } catch {
-      this.open.delete(path);
-      return Promise.resolve(null);
-    }
-    const key = `${dataVersion}|${sidecar}`;
-    let entry = this.open.get(path);
-    if (entry?.key !== key) {
-      entry = { key, value: PreAggregates.open(location, path) };
-      this.open.set(path, entry);
-    }
-    return entry.value;
+    return this.sidecars.get(location, view ? viewSidecar(location, view) : `${location}.tiles`, dataVersion);
   }
 }

@@ -6,8 +6,7 @@
 // before. It names the data file it was made from (size and hash of its ends), the renderer's
 // version and the summed property: from another data version or renderer, it is ignored.
 import { open } from 'node:fs/promises';
-import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dataFingerprint } from './preaggregate.js';
+import { dataFingerprint, readSidecar, SidecarCache, writeSidecar } from './sidecar.js';
 import { TILE_MATRIX_SETS, type TileMatrixSetId } from './matrix-sets.js';
 
 const MAGIC = 'PMVT';
@@ -68,20 +67,7 @@ export async function writePrerenderedTiles(
     format: FORMAT, renderer: RENDERER_VERSION, data: dataFingerprint(dataPath), collection: what.collection,
     properties: what.properties, sumProperty: what.sumProperty ?? null, maxZoom, tiles,
   };
-  const json = Buffer.from(JSON.stringify(header));
-  const head = Buffer.alloc(12);
-  head.write(MAGIC, 0, 'latin1');
-  head.writeUInt32LE(FORMAT, 4);
-  head.writeUInt32LE(json.length, 8);
-  const path = prerenderedSidecar(dataPath);
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, Buffer.concat([head, json, ...chunks]));
-    renameSync(tmp, path);
-  } catch (error) {
-    rmSync(tmp, { force: true });
-    throw error;
-  }
+  writeSidecar(prerenderedSidecar(dataPath), MAGIC, FORMAT, header, chunks);
   return chunks.length;
 }
 
@@ -103,30 +89,13 @@ export class PrerenderedTiles {
 
   /** The sidecar of dataPath when it exists, is whole and was made from this data file by this renderer; else null. */
   static async open(dataPath: string, path = prerenderedSidecar(dataPath)): Promise<PrerenderedTiles | null> {
-    let handle;
-    try { handle = await open(path, 'r'); } catch { return null; }
-    try {
-      const head = Buffer.alloc(12);
-      await handle.read(head, 0, 12, 0);
-      if (head.toString('latin1', 0, 4) !== MAGIC || head.readUInt32LE(4) !== FORMAT) return null;
-      const json = Buffer.alloc(head.readUInt32LE(8));
-      await handle.read(json, 0, json.length, 12);
-      const header = JSON.parse(json.toString('utf8')) as Header;
-      if (header.renderer !== RENDERER_VERSION) return null;
-      const data = dataFingerprint(dataPath);
-      if (header.data.size !== data.size || header.data.hash !== data.hash) return null; // another data version
-      const dataStart = 12 + json.length;
-      const end = Object.values(header.tiles).flat().reduce((max, dir) => {
-        for (let i = 0; i < dir.length; i += 4) max = Math.max(max, dir[i + 2] + dir[i + 3]);
-        return max;
-      }, 0);
-      if (dataStart + end > (await handle.stat()).size) return null; // truncated
-      return new PrerenderedTiles(path, dataStart, header);
-    } catch {
-      return null;
-    } finally {
-      await handle.close();
-    }
+    const read = await readSidecar<Header>(dataPath, path, MAGIC, FORMAT);
+    if (!read || read.header.renderer !== RENDERER_VERSION) return null;
+    const end = Object.values(read.header.tiles).flat().reduce((max, dir) => {
+      for (let i = 0; i < dir.length; i += 4) max = Math.max(max, dir[i + 2] + dir[i + 3]);
+      return max;
+    }, 0);
+    return read.dataStart + end > read.size ? null : new PrerenderedTiles(path, read.dataStart, read.header); // else truncated
   }
 
   /** Whether these tiles are the ones the server would render for `what` at this zoom. */
@@ -150,30 +119,11 @@ export class PrerenderedTiles {
   }
 }
 
-/**
- * Open sidecars per data file, reopened when the data's version or the sidecar changes. Remote data
- * (http, s3) has none: its tiles are rendered.
- */
+/** The open sidecar of each data file (see SidecarCache). */
 export class PrerenderedCache {
-  private open = new Map<string, { key: string; value: Promise<PrerenderedTiles | null> }>();
+  private sidecars = new SidecarCache((dataPath, path) => PrerenderedTiles.open(dataPath, path));
 
   get(location: string, dataVersion: string): Promise<PrerenderedTiles | null> {
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) return Promise.resolve(null);
-    const path = prerenderedSidecar(location);
-    let sidecar: string;
-    try {
-      const s = statSync(path);
-      sidecar = `${s.size}-${s.mtimeMs}`;
-    } catch {
-      this.open.delete(path);
-      return Promise.resolve(null);
-    }
-    const key = `${dataVersion}|${sidecar}`;
-    let entry = this.open.get(path);
-    if (entry?.key !== key) {
-      entry = { key, value: PrerenderedTiles.open(location, path) };
-      this.open.set(path, entry);
-    }
-    return entry.value;
+    return this.sidecars.get(location, prerenderedSidecar(location), dataVersion);
   }
 }

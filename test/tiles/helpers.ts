@@ -3,7 +3,7 @@ import { VectorTile, type VectorTileFeature } from '@mapbox/vector-tile';
 import assert from 'node:assert/strict';
 import { PbfReader } from 'pbf';
 import type { Position } from 'geojson';
-import type { Feature } from '../../server/types.js';
+import type { CollectionDefinition, Feature, PropertyDefinition } from '../../server/types.js';
 
 export function decode(buf: Uint8Array): VectorTile {
   return new VectorTile(new PbfReader(buf));
@@ -95,4 +95,19 @@ export function ring(r: () => number, lon: number, lat: number, radius: number, 
   }
   out.push([...out[0]]);
   return out;
+}
+
+/** A yearly collection of stacked areas (rows per area, year and usage), as the volumes_* aggregates. */
+export function zonesDefinition(extra: PropertyDefinition[] = []): CollectionDefinition {
+  return {
+    id: 'zones', title: 'Zones', description: 'Stacked rows per area, year and usage', source: 'zones.fgb',
+    idProperties: ['code', 'annee', 'usage'], geometryType: 'Polygon', temporal: { start: 'annee', kind: 'year' },
+    properties: [
+      { name: 'code', type: 'string', title: 'Code' },
+      { name: 'annee', type: 'integer', title: 'Année' },
+      { name: 'usage', type: 'string', title: 'Usage' },
+      { name: 'volume', type: 'number', title: 'Volume' },
+      ...extra,
+    ],
+  };
 }

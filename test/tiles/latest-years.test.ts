@@ -11,23 +11,13 @@ import { buildCollections } from '../../collections/build.js';
 import { createApp, defaultParts } from '../../server/app.js';
 import { openCatalog, type Catalog } from '../../server/catalog.js';
 import { bufferedTileBounds, encodeTile } from '../../server/tiles/index.js';
-import { batchesOf, type CollectionDefinition, type Feature } from '../../server/types.js';
-import { layerFeatures, ring, rng } from './helpers.js';
+import { batchesOf, type Feature } from '../../server/types.js';
+import { layerFeatures, ring, rng, zonesDefinition } from './helpers.js';
 
 const YEARS = Array.from({ length: 16 }, (_, i) => 2008 + i);
 const USAGES = ['AEP', 'IRR', 'IND'];
 const AREAS = 60;
-const definition: CollectionDefinition = {
-  id: 'zones', title: 'Zones', description: 'Stacked rows per area, year and usage', source: 'zones.fgb',
-  idProperties: ['code', 'annee', 'usage'], geometryType: 'Polygon', temporal: { start: 'annee', kind: 'year' },
-  properties: [
-    { name: 'code', type: 'string', title: 'Code' },
-    { name: 'annee', type: 'integer', title: 'Année' },
-    { name: 'usage', type: 'string', title: 'Usage' },
-    { name: 'volume', type: 'number', title: 'Volume' },
-    { name: 'note', type: 'string', title: 'Note' },
-  ],
-};
+const definition = zonesDefinition([{ name: 'note', type: 'string', title: 'Note' }]);
 
 let dir: string;
 let catalog: Catalog;

@@ -13,19 +13,9 @@ import { createApp, defaultParts } from '../../server/app.js';
 import { openCatalog, type Catalog } from '../../server/catalog.js';
 import { prerenderedSidecar, resolveTms, TileRenderer, type TileMatrixSetId } from '../../server/tiles/index.js';
 import { createView } from '../../server/views.js';
-import type { CollectionDefinition } from '../../server/types.js';
-import { layerFeatures, ring, rng } from './helpers.js';
+import { layerFeatures, ring, rng, zonesDefinition } from './helpers.js';
 
-const definition: CollectionDefinition = {
-  id: 'zones', title: 'Zones', description: 'Stacked rows per area, year and usage', source: 'zones.fgb',
-  idProperties: ['code', 'annee', 'usage'], geometryType: 'Polygon', temporal: { start: 'annee', kind: 'year' },
-  properties: [
-    { name: 'code', type: 'string', title: 'Code' },
-    { name: 'annee', type: 'integer', title: 'Année' },
-    { name: 'usage', type: 'string', title: 'Usage' },
-    { name: 'volume', type: 'number', title: 'Volume' },
-  ],
-};
+const definition = zonesDefinition();
 
 function records(seed: number): SourceRecord[] {
   const r = rng(seed);
