@@ -115,15 +115,16 @@ program.command('serve')
         if (!stopping) { logger.warn({ code }, 'worker exited: starting another'); fork(); }
       });
       for (let i = 0; i < Math.floor(options.workers); i++) fork();
-      const stopAll = () => {
+      const stopAll = (signal: NodeJS.Signals) => {
         stopping = true;
-        // Each worker drains its requests (up to the deadline) and exits; the primary follows the last.
-        for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
+        // The signal itself, not worker.kill(): that disconnects first, and a worker with nothing in
+        // flight could then exit before its signal came, unlogged. Each drains (up to the deadline) and exits; the primary follows the last.
+        for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
         setTimeout(() => process.exit(0), options.shutdownTimeout * 1000 + 2000).unref();
         cluster.on('exit', () => { if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0); });
       };
-      process.on('SIGTERM', stopAll);
-      process.on('SIGINT', stopAll);
+      process.on('SIGTERM', () => stopAll('SIGTERM'));
+      process.on('SIGINT', () => stopAll('SIGINT'));
       return;
     }
     // Hot reload: a new version published under dataDir (current.json, or the pointer `current`) replaces the served one.
@@ -169,7 +170,7 @@ program.command('serve')
     });
     hardenServer(server); // headers, request, keep-alive and idle-socket timeouts (server/security.ts)
     const loop = startLoopMonitor();
-    // A worker is disconnected by the primary before its SIGTERM: report then, while the log still flows.
+    // A worker whose primary is gone is disconnected and exits at once: report then, while the log still flows.
     if (cluster.isWorker) process.once('disconnect', () => logger.info({ eventLoop: loop.report(), worker: cluster.worker?.id }, 'disconnected: event-loop delay and peak memory'));
     ops.shutdown.install(server, { deadlineMs: options.shutdownTimeout * 1000, logger, cleanup: async () => {
       logger.info({ eventLoop: loop.stop(), worker: cluster.isWorker ? cluster.worker?.id : undefined }, 'stopping: event-loop delay and peak memory');

@@ -3,7 +3,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { smallDataset } from '../e2e/server.js';
-import { startReplica, type Replica } from './stack.js';
+import { startReplica, until, type Replica } from './stack.js';
 
 const started: Replica[] = [];
 after(async () => { await Promise.all(started.map((r) => r.stop('SIGKILL'))); });
@@ -24,6 +24,8 @@ for (const workers of [1, 2]) {
     it('finishes the requests in flight, refuses new connections, exits 0', async () => {
       const replica = await startReplica(smallDataset(), ['--workers', String(workers), '--shutdown-timeout', '20', '--no-access-log'], { LOG_LEVEL: 'info' });
       started.push(replica);
+      // The first worker answering is not all of them: a worker still starting gets no connection.
+      await until(`${workers} workers serving`, async () => replica.log().split('\n').filter((l) => l.includes('"msg":"serving"')).length === workers);
       const expected = await matched(replica.base, 'volumes_communes');
       const streams = await inFlight(replica.base, 8);
       const exit = replica.stop('SIGTERM'); // every response has begun, none has ended
