@@ -14,6 +14,11 @@ import { chroniques, collections } from '../../collections/definitions/index.js'
 import { buildVersion, publishVersion } from '../../collections/ingest/versions.js';
 import { servedFeatures, tempDir } from './helpers.js';
 
+/** Waits (up to 10 s: a loaded CI host is slow) for what the server does after an answer has ended. */
+async function settles(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
+}
+
 describe('versions, atomic swap and hot reload', () => {
   const root = tempDir('prelevements-swap-');
   let versionA: string, versionB: string;
@@ -77,7 +82,7 @@ describe('versions, atomic swap and hot reload', () => {
   });
 
   it('closes swapped-out catalogs once their requests are done', async () => {
-    await new Promise((r) => setTimeout(r, 400));
+    await settles(() => reloading.retiredCount === 0);
     assert.equal(reloading.retiredCount, 0);
   });
 
@@ -106,7 +111,7 @@ describe('versions, atomic swap and hot reload', () => {
       await ended;
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { features: { id: string }[] };
       assert.deepEqual(body.features.map((f) => f.id), expected);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await settles(() => r.retiredCount === 0);
       assert.equal(r.retiredCount, 0);
     } finally {
       slow.closeAllConnections();
