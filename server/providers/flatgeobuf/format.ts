@@ -97,16 +97,30 @@ export type LeafBoxes = number[];
 
 /**
  * Indices (file order) of the features whose envelope intersects rect. Walks the tree level by
- * level reading each level's needed node ranges, coalesced, through the cached source.
+ * level reading each level's needed node ranges, coalesced, through the cached source. A node whose
+ * box lies inside rect is not descended (unless the leaf boxes are asked): in a packed tree its
+ * leaves are one run of positions, known without reading them (a city's box at scale 10: ~30,000
+ * hits from a few hundred nodes instead of 1.2 MB of leaves).
  */
 export async function searchIndex(source: RangeSource, layout: FileLayout, rect: Rect, boxes?: LeafBoxes): Promise<Uint32Array> {
-  const next: number[] = [];
+  const runs: [number, number][] = []; // [first, end) of leaf positions
   const leafStart = layout.levelBounds[0]?.[0] ?? 0;
+  let total = 0;
+  const add = (first: number, end: number) => {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === first) last[1] = end; else runs.push([first, end]);
+    total += end - first;
+  };
   await walkIndex(source, layout, rect, 0, (view, at, pos) => {
-    next.push(pos - leafStart);
+    add(pos - leafStart, pos - leafStart + 1);
     boxes?.push(view.getFloat64(at, true), view.getFloat64(at + 8, true), view.getFloat64(at + 16, true), view.getFloat64(at + 24, true));
-  });
-  return Uint32Array.from(next);
+  }, boxes ? undefined : add);
+  // Runs of inner nodes come before the leaves of the levels below: put them back in file order.
+  runs.sort((a, b) => a[0] - b[0]);
+  const out = new Uint32Array(total);
+  let k = 0;
+  for (const [first, end] of runs) for (let p = first; p < end; p++) out[k++] = p;
+  return out;
 }
 
 /**
@@ -120,15 +134,22 @@ export async function estimateHits(source: RangeSource, layout: FileLayout, rect
   return nodes * layout.header.indexNodeSize;
 }
 
-/** Walks the tree from the root down to `stop` (0: leaves), calling `found` on each intersecting node there. */
-async function walkIndex(source: RangeSource, layout: FileLayout, rect: Rect, stop: number, found: (view: DataView, at: number, pos: number) => void): Promise<void> {
+/**
+ * Walks the tree from the root down to `stop` (0: leaves), calling `found` on each intersecting node there,
+ * and `inside` (when given) with the leaf run [first, end) of each node inside rect, not descended.
+ */
+async function walkIndex(source: RangeSource, layout: FileLayout, rect: Rect, stop: number, found: (view: DataView, at: number, pos: number) => void,
+  inside?: (first: number, end: number) => void): Promise<void> {
   const bounds = layout.levelBounds;
   const nodeSize = layout.header.indexNodeSize;
   if (bounds.length === 0) return;
+  const leafCount = bounds[0][1] - bounds[0][0];
   let ranges: [number, number][] = [[0, 1]];
   for (let level = bounds.length - 1; level >= stop; level--) {
     const last = level === stop;
     const next: number[] = [];
+    // Leaves under one node of this level, in a packed tree (node j's children are j·nodeSize… of the level below).
+    const span = inside && !last ? nodeSize ** level : 0;
     for (const [start, end] of ranges) {
       const bytes = await source.read(layout.indexOffset + start * NODE_ITEM_BYTES, (end - start) * NODE_ITEM_BYTES);
       if (bytes.length !== (end - start) * NODE_ITEM_BYTES) throw new Error(`truncated index (nodes ${start}-${end})`);
@@ -140,6 +161,12 @@ async function walkIndex(source: RangeSource, layout: FileLayout, rect: Rect, st
         const child = Number(view.getBigUint64(at + 32, true));
         // A child outside the level below is garbage in the tree, not a node to read.
         if (child < bounds[level - 1][0] || child >= bounds[level - 1][1]) throw new Error(`corrupt index (node ${pos} points to ${child})`);
+        const j = pos - bounds[level][0];
+        // Only where the tree is packed as the format says (the child is where it must be) is the run known.
+        if (span && contained(view, at, rect) && child === bounds[level - 1][0] + j * nodeSize) {
+          inside!(j * span, Math.min((j + 1) * span, leafCount));
+          continue;
+        }
         next.push(child);
       }
     }
@@ -148,6 +175,11 @@ async function walkIndex(source: RangeSource, layout: FileLayout, rect: Rect, st
     ranges = coalesce(next.map((first) => [first, Math.min(first + nodeSize, childEnd)] as [number, number]));
     if (ranges.length === 0) return;
   }
+}
+
+function contained(view: DataView, at: number, rect: Rect): boolean {
+  return view.getFloat64(at, true) >= rect.minX && view.getFloat64(at + 8, true) >= rect.minY &&
+    view.getFloat64(at + 16, true) <= rect.maxX && view.getFloat64(at + 24, true) <= rect.maxY;
 }
 
 /**
