@@ -1,7 +1,8 @@
 // A/B of server CPU per uncached 1,000-feature page between another checkout (built, e.g. a git
 // worktree of an earlier commit) and this one: both servers up (--workers 1, page cache off), batches of
 // requests alternate between them, so a machine whose speed drifts (shared cores) slows both alike.
-//   node dist/bench/uncached-ab.js --before /tmp/before --data /work/data/p10 [--rounds 12] [--batch 150]
+//   node dist/bench/uncached-ab.js --before /tmp/before --data /work/data/p10 [--rounds 12] [--batch 150] [--bbox 2.2,48.7,2.5,49.0]
+// (--bbox: pages of that box at random offsets instead of the whole collection's)
 import { join, resolve } from 'node:path';
 import * as here from './uncached.js';
 
@@ -16,9 +17,10 @@ const before = await import(join(resolve(beforeRoot), 'dist', 'bench', 'uncached
 
 const servers = { before: await before.startServer(data, ['--workers', '1', '--page-cache', '0']), after: await here.startServer(data, ['--workers', '1', '--page-cache', '0']) };
 try {
-  const total = (await (await fetch(`${servers.after.base}/collections/points_prelevement/items?limit=1`)).json() as { numberMatched: number }).numberMatched;
+  const box = arg('bbox') ? `bbox=${arg('bbox')}&` : '';
+  const total = (await (await fetch(`${servers.after.base}/collections/points_prelevement/items?${box}limit=1`)).json() as { numberMatched: number }).numberMatched;
   const random = here.seeded(7);
-  const url = (base: string) => () => `${base}/collections/points_prelevement/items?limit=1000&offset=${Math.floor(random() * (total - 1000))}`;
+  const url = (base: string) => () => `${base}/collections/points_prelevement/items?${box}limit=1000&offset=${Math.floor(random() * Math.max(1, total - 1000))}`;
   for (const s of Object.values(servers)) await here.cpuPerRequest([s.server.pid!], url(s.base), 60, 4); // warm-up
   const cpu: Record<'before' | 'after', number[]> = { before: [], after: [] };
   for (let r = 0; r < rounds; r++) {
@@ -27,7 +29,7 @@ try {
     }
   }
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
-  console.log(`data ${data}, ${rounds} rounds of ${batch} requests per side, 4 connections`);
+  console.log(`data ${data}${box ? `, ${box.slice(0, -1)}` : ''}, ${rounds} rounds of ${batch} requests per side, 4 connections`);
   console.log('| side | server CPU ms/page, median | min | per round |\n|---|---|---|---|');
   for (const side of ['before', 'after'] as const) console.log(`| ${side} | ${median(cpu[side]).toFixed(2)} | ${Math.min(...cpu[side]).toFixed(2)} | ${cpu[side].map((x) => x.toFixed(1)).join(' ')} |`);
   console.log(`after / before, median of the rounds' ratios: ${median(cpu.before.map((b, i) => cpu.after[i] / b)).toFixed(3)}`);

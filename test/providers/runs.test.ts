@@ -90,33 +90,6 @@ describe('reads by position (runs)', () => {
     }
   });
 
-  it('searchIndex: the leaves under nodes inside the box are listed without being read, the same positions as a full descent', async () => {
-    // Every leaf box, the reference.
-    const leaves = layout.levelBounds[0];
-    const bytes = await source.read(layout.indexOffset + leaves[0] * 40, (leaves[1] - leaves[0]) * 40);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const box = (i: number) => [0, 8, 16, 24].map((o) => view.getFloat64(i * 40 + o, true));
-    const rnd = random(33);
-    let fewer = 0;
-    for (let k = 0; k < 60; k++) {
-      const [x, y, size] = [-8 + rnd() * 14, 40 + rnd() * 11, rnd() * (k % 3 === 0 ? 20 : 4)];
-      const rect = { minX: x, minY: y, maxX: x + size, maxY: y + size };
-      const brute = Array.from({ length: FEATURES }, (_, i) => i).filter((i) => {
-        const [minX, minY, maxX, maxY] = box(i);
-        return !(minX > rect.maxX || minY > rect.maxY || maxX < rect.minX || maxY < rect.minY);
-      });
-      const quick = new Counting(source);
-      const hits = await searchIndex(quick, layout, rect);
-      const full = new Counting(source);
-      const descended = await searchIndex(full, layout, rect, []); // asking for the leaf boxes reads every leaf hit
-      assert.deepEqual([...hits], brute, `rect ${JSON.stringify(rect)}`);
-      assert.deepEqual([...descended], brute);
-      assert.ok(quick.bytes <= full.bytes);
-      if (quick.bytes < full.bytes) fewer++;
-    }
-    assert.ok(fewer >= 10, `${fewer} searches read fewer bytes`);
-  });
-
   it('repeated positions are read once each time they are asked', async () => {
     const runs = await collectRuns(source, layout, Uint32Array.from([3, 3, 4, 9, 9]), LOCAL_RUNS);
     const got = runs.flatMap((r) => Array.from({ length: r.count }, (_, j) => r.bytes.subarray(r.starts[j], r.ends[j])));

@@ -23,6 +23,29 @@ export interface FileLayout {
   featuresOffset: number;
   levelBounds: [number, number][];
   numNodes: number;
+  /**
+   * The positions ([first, end) runs, ascending) of the features without a box, as our writer records
+   * them in the header metadata; undefined when the file does not say (a search then reads every leaf it returns).
+   */
+  noBox?: [number, number][];
+}
+
+/** The header metadata key of FileLayout.noBox. */
+export const NO_BOX_KEY = 'noBoxPositions';
+
+/** The writer's record of the features without a box, if the metadata holds a well-formed one. */
+function noBoxOf(header: HeaderMeta): [number, number][] | undefined {
+  if (!header.metadata) return undefined;
+  let ranges: unknown;
+  try { ranges = (JSON.parse(header.metadata) as Record<string, unknown>)?.[NO_BOX_KEY]; } catch { return undefined; }
+  if (!Array.isArray(ranges)) return undefined;
+  let previous = 0;
+  for (const range of ranges) {
+    if (!Array.isArray(range) || range.length !== 2 || !Number.isSafeInteger(range[0]) || !Number.isSafeInteger(range[1])) return undefined;
+    if (range[0] < previous || range[1] <= range[0] || range[1] > header.featuresCount) return undefined;
+    previous = range[1];
+  }
+  return ranges as [number, number][];
 }
 
 export function levelBounds(numItems: number, nodeSize: number): { bounds: [number, number][]; numNodes: number } {
@@ -70,7 +93,7 @@ export async function readLayout(source: RangeSource): Promise<FileLayout> {
   if (featuresOffset > source.size) {
     throw new Error(`truncated FlatGeobuf file: header and index of ${header.featuresCount} features need ${featuresOffset} bytes, file has ${source.size}`);
   }
-  return { header, indexOffset, indexLength, featuresOffset, levelBounds: bounds, numNodes };
+  return { header, indexOffset, indexLength, featuresOffset, levelBounds: bounds, numNodes, noBox: noBoxOf(header) };
 }
 
 /** Header sanity: values a writer cannot have produced mean garbage bytes, not data. */
@@ -98,9 +121,10 @@ export type LeafBoxes = number[];
 /**
  * Indices (file order) of the features whose envelope intersects rect. Walks the tree level by
  * level reading each level's needed node ranges, coalesced, through the cached source. A node whose
- * box lies inside rect is not descended (unless the leaf boxes are asked): in a packed tree its
- * leaves are one run of positions, known without reading them (a city's box at scale 10: ~30,000
- * hits from a few hundred nodes instead of 1.2 MB of leaves).
+ * box lies inside rect is not descended (unless the leaf boxes are asked, or the file does not say
+ * where its features without a box are): in a packed tree its leaves are one run of positions, known
+ * without reading them (a city's box at scale 10: ~30,000 hits from a few hundred nodes instead of
+ * 1.2 MB of leaves).
  */
 export async function searchIndex(source: RangeSource, layout: FileLayout, rect: Rect, boxes?: LeafBoxes): Promise<Uint32Array> {
   const runs: [number, number][] = []; // [first, end) of leaf positions
@@ -111,10 +135,22 @@ export async function searchIndex(source: RangeSource, layout: FileLayout, rect:
     if (last && last[1] === first) last[1] = end; else runs.push([first, end]);
     total += end - first;
   };
+  const noBox = layout.noBox;
+  // A run under a node inside rect, less the features without a box (a node's box does not say it has some).
+  const inside = (first: number, end: number) => {
+    for (const [a, b] of noBox!) {
+      if (b <= first) continue;
+      if (a >= end) break;
+      if (a > first) add(first, a);
+      first = Math.max(first, b);
+      if (first >= end) return;
+    }
+    add(first, end);
+  };
   await walkIndex(source, layout, rect, 0, (view, at, pos) => {
     add(pos - leafStart, pos - leafStart + 1);
     boxes?.push(view.getFloat64(at, true), view.getFloat64(at + 8, true), view.getFloat64(at + 16, true), view.getFloat64(at + 24, true));
-  }, boxes ? undefined : add);
+  }, boxes || !noBox ? undefined : inside);
   // Runs of inner nodes come before the leaves of the levels below: put them back in file order.
   runs.sort((a, b) => a[0] - b[0]);
   const out = new Uint32Array(total);

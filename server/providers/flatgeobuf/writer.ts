@@ -14,7 +14,7 @@ import { parseGeometry } from 'flatgeobuf/lib/mjs/geojson/geometry.js';
 import type { HeaderMeta } from 'flatgeobuf/lib/mjs/header-meta.js';
 import type { ColumnMeta } from 'flatgeobuf/lib/mjs/column-meta.js';
 import type { Geometry } from 'geojson';
-import { MAGIC, levelBounds } from './format.js';
+import { MAGIC, NO_BOX_KEY, levelBounds } from './format.js';
 import { hilbert } from './hilbert.js';
 import { writeIdIndex } from './id-index.js';
 import { FeatureEncoder } from './encode.js';
@@ -175,6 +175,9 @@ export class FlatGeobufWriter {
     const boxes = this.boxes.data;
     const extent = this.extent;
     const order = this.partitioned(nodeSize ? hilbertOrder(boxes, n, extent) : Uint32Array.from({ length: n }, (_, i) => i));
+    // Where the features without a box are (the end of each part): a search may then take the leaves
+    // under a node inside its rectangle without reading them (format.ts, searchIndex).
+    const metadata = nodeSize ? { ...finishOptions.metadata, [NO_BOX_KEY]: noBoxRanges(order, boxes) } : finishOptions.metadata;
     const sizes = new Float64Array(n);
     for (let i = 0; i < n; i++) sizes[i] = (i + 1 < n ? this.offsets.data[i + 1] : this.spillSize) - this.offsets.data[i];
 
@@ -185,7 +188,7 @@ export class FlatGeobufWriter {
     try {
       write(MAGIC);
       // Features without geometry take no part in the extent: a file of none has no envelope.
-      write(this.buildHeader(n, nodeSize, extent[0] <= extent[2] ? extent : null, finishOptions.metadata));
+      write(this.buildHeader(n, nodeSize, extent[0] <= extent[2] ? extent : null, metadata));
       if (nodeSize) write(buildTree(order, boxes, sizes, nodeSize));
       copyFeatures(this.spillFd, order, this.offsets.data, sizes, write);
       closeSync(out);
@@ -301,22 +304,37 @@ function envelope(xy: number[], parts: { xy: number[]; parts: any[] }[]): number
 
 const clamp16 = (v: number) => (v > 0 ? (v < 0xffff ? v : 0xffff) : 0);
 
+/** Features with geometry in Hilbert order, then those without (inverted box), in their order. */
 function hilbertOrder(boxes: Float64Array, n: number, extent: number[]): Uint32Array {
   if (!(extent[0] <= extent[2])) extent = [0, 0, 0, 0];
   const width = extent[2] - extent[0] || 1;
   const height = extent[3] - extent[1] || 1;
   // Key = hilbert value (high 32 bits) | original index: one native numeric sort, stable by index.
   const keys = new BigUint64Array(n);
+  const boxless: number[] = [];
+  let k = 0;
   for (let i = 0; i < n; i++) {
-    // Clamped: a feature without geometry has an inverted box (NaN centre → 0).
+    if (!(boxes[i * 4] <= boxes[i * 4 + 2])) { boxless.push(i); continue; }
     const x = clamp16(Math.floor((0xffff * ((boxes[i * 4] + boxes[i * 4 + 2]) / 2 - extent[0])) / width));
     const y = clamp16(Math.floor((0xffff * ((boxes[i * 4 + 1] + boxes[i * 4 + 3]) / 2 - extent[1])) / height));
-    keys[i] = (BigInt(hilbert(x, y)) << 32n) | BigInt(i);
+    keys[k++] = (BigInt(hilbert(x, y)) << 32n) | BigInt(i);
   }
-  keys.sort();
+  const sorted = keys.subarray(0, k).sort();
   const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = Number(keys[i] & 0xffffffffn);
+  for (let i = 0; i < k; i++) order[i] = Number(sorted[i] & 0xffffffffn);
+  order.set(boxless, k);
   return order;
+}
+
+function noBoxRanges(order: Uint32Array, boxes: Float64Array): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k];
+    if (boxes[i * 4] <= boxes[i * 4 + 2]) continue;
+    const last = ranges[ranges.length - 1];
+    if (last && last[1] === k) last[1] = k + 1; else ranges.push([k, k + 1]);
+  }
+  return ranges;
 }
 
 function buildTree(order: Uint32Array, boxes: Float64Array, sizes: Float64Array, nodeSize: number): Uint8Array {
