@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ColumnType } from 'flatgeobuf/lib/mjs/flat-geobuf/column-type.js';
 import { FileRangeSource, type RangeSource } from '../../server/providers/range-client.js';
-import { readLayout, searchIndex, type FileLayout } from '../../server/providers/flatgeobuf/format.js';
+import { noBoxOf, readLayout, searchIndex, type FileLayout } from '../../server/providers/flatgeobuf/format.js';
 import { FlatGeobufWriter } from '../../server/providers/flatgeobuf/writer.js';
 import type { Rect } from '../../server/types.js';
 import { random } from './data.js';
@@ -87,6 +87,15 @@ describe('R-tree search: nodes inside the box', () => {
     const world = new Counting(source);
     await searchIndex(world, layout, rects[0]);
     assert.ok(world.bytes < 1000, `the whole world: the root only (${world.bytes} bytes)`);
+  });
+
+  it('a record that is not well formed is not trusted: the file is then searched as one that does not say', () => {
+    const of = (noBox: unknown) => noBoxOf({ metadata: JSON.stringify({ temporalExtent: ['2012', '2022'], noBoxPositions: noBox }), featuresCount: 10 });
+    assert.deepEqual(of([[2, 4], [8, 10]]), [[2, 4], [8, 10]]);
+    assert.deepEqual(of([]), []);
+    for (const bad of [[[4, 2]], [[2, 4], [3, 6]], [[8, 11]], [[-1, 2]], [[1.5, 3]], [[1, 2, 3]], 'all', null, [['1', '2']]]) assert.equal(of(bad), undefined, JSON.stringify(bad));
+    assert.equal(noBoxOf({ metadata: '{not json', featuresCount: 10 }), undefined);
+    assert.equal(noBoxOf({ metadata: null, featuresCount: 10 }), undefined);
   });
 
   it('a file that does not say where its features without a box are is searched down to every leaf', async () => {

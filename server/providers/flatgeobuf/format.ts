@@ -34,7 +34,7 @@ export interface FileLayout {
 export const NO_BOX_KEY = 'noBoxPositions';
 
 /** The writer's record of the features without a box, if the metadata holds a well-formed one. */
-function noBoxOf(header: HeaderMeta): [number, number][] | undefined {
+export function noBoxOf(header: Pick<HeaderMeta, 'metadata' | 'featuresCount'>): [number, number][] | undefined {
   if (!header.metadata) return undefined;
   let ranges: unknown;
   try { ranges = (JSON.parse(header.metadata) as Record<string, unknown>)?.[NO_BOX_KEY]; } catch { return undefined; }
